@@ -1,0 +1,360 @@
+"""Rule files: load, validate against the schema, compile patterns once.
+
+A rule file is TOML. Its header says which documents it applies to (its scope) and where its
+rules come from; each `[[rule]]` says one thing about boilerplate:
+
+    schema_version = 1
+    id = "govdelivery"
+    description = "GovDelivery e-mail newsletter wrapper"
+    source = "hand-written"            # or "learned"
+
+    [scope]
+    fingerprints = ["Unsubscribe | Contact Us", "This email was sent to * using GovDelivery*"]
+    min_fingerprints = 1               # or: domains = ["defense.gov"], or: everywhere = true
+
+    [[rule]]
+    id = "govdelivery.sent-to"
+    kind = "pattern"                   # line | pattern | block | xpath
+    pattern = "This email was sent to .* using GovDelivery .*"
+
+Patterns are RE2 (linear time: a rule file cannot hang the process) and match a whole line,
+case-insensitively. Lines compare after `normalize_line`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import re2
+from lxml import etree
+
+from cleaner.errors import RuleError
+
+SCHEMA_VERSION = 1
+MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
+MAX_PATTERN_CHARS = 4096
+# RE2 refuses to build automata bigger than this, so a pattern cannot exhaust memory either.
+RE2_MAX_MEM = 8 << 20
+
+_FILE_KEYS = {"schema_version", "id", "description", "source", "pages", "scope", "rule"}
+_SCOPE_KEYS = {"everywhere", "domains", "fingerprints", "min_fingerprints"}
+_RULE_KEYS = {
+    "id",
+    "kind",
+    "lines",
+    "pattern",
+    "start",
+    "end",
+    "xpath",
+    "note",
+    "source",
+    "enabled",
+    "pages",
+    "share",
+}
+_SOURCES = {"hand-written", "learned"}
+_BULLETS = "•·*‣▪►»|-–—"
+_WHITESPACE = re.compile(r"\s+")
+
+
+class Kind(StrEnum):
+    LINE = "line"
+    PATTERN = "pattern"
+    BLOCK = "block"
+    XPATH = "xpath"
+
+
+def normalize_line(text: str) -> str:
+    """The form in which lines are compared: NFKC, casefolded, bullets and spacing folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _WHITESPACE.sub(" ", text).strip().strip(_BULLETS).strip()
+    return text.casefold()
+
+
+@dataclass(slots=True)
+class Rule:
+    id: str
+    kind: Kind
+    file_id: str
+    lines: frozenset[str] = frozenset()
+    pattern: object | None = None  # compiled RE2 for pattern rules
+    start: object | None = None  # compiled RE2 for block rules
+    end: object | None = None
+    xpath: etree.XPath | None = None
+    xpath_text: str = ""
+    enabled: bool = True
+    source: str = "hand-written"
+    pages: int | None = None
+    share: float | None = None
+    note: str = ""
+    line_no: int | None = None
+
+    def matches(self, line: str, normalized: str) -> bool:
+        """Whether a single line is dropped by this rule (line and pattern kinds)."""
+        if self.kind is Kind.LINE:
+            return normalized in self.lines
+        if self.kind is Kind.PATTERN:
+            return self.pattern.fullmatch(line.strip()) is not None
+        return False
+
+
+@dataclass(slots=True)
+class Scope:
+    everywhere: bool = False
+    domains: tuple[str, ...] = ()
+    fingerprint_lines: frozenset[str] = frozenset()  # exact normalised lines
+    fingerprint_patterns: tuple[object, ...] = ()  # compiled RE2 for fingerprints with `*`
+    fingerprint_texts: tuple[str, ...] = ()  # as written in the file
+    min_fingerprints: int = 1
+
+    @property
+    def has_fingerprints(self) -> bool:
+        return bool(self.fingerprint_texts)
+
+
+@dataclass(slots=True)
+class RuleFile:
+    id: str
+    path: str
+    scope: Scope
+    rules: list[Rule] = field(default_factory=list)
+    description: str = ""
+    source: str = "hand-written"
+    pages: int | None = None
+
+    def applies_to_site(self, site: str | None, host: str | None) -> bool:
+        if self.scope.everywhere:
+            return True
+        return any(domain in (site, host) or (host or "").endswith("." + domain) for domain in self.scope.domains)
+
+    def fingerprint_hits(self, normalized_lines: set[str]) -> int:
+        """How many distinct fingerprints occur among the document's normalised lines."""
+        hits = len(self.scope.fingerprint_lines & normalized_lines)
+        for pattern in self.scope.fingerprint_patterns:
+            if any(pattern.fullmatch(line) for line in normalized_lines):
+                hits += 1
+        return hits
+
+
+def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pattern") -> object:
+    """Compile a rule pattern with RE2, or raise RuleError naming file and line."""
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(*where, f"{what} must be a non-empty string")
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise RuleError(*where, f"{what} is longer than {MAX_PATTERN_CHARS} characters")
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    options.max_mem = RE2_MAX_MEM
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as error:
+        message = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+        raise RuleError(*where, f"bad {what} {pattern!r}: {message} (RE2 syntax)") from error
+
+
+def fingerprint_pattern(text: str, where: tuple[str, int | None]) -> object:
+    """A fingerprint with `*` (any text) becomes a pattern over normalised lines."""
+    parts = [re2.escape(part.casefold()) for part in text.split("*")]
+    return compile_pattern(".*".join(parts), where, "fingerprint")
+
+
+def load_rule_file(path: str | Path) -> RuleFile:
+    path = str(path)
+    try:
+        raw_bytes = Path(path).read_bytes()
+    except OSError as error:
+        raise RuleError(path, None, f"cannot read rule file: {error.strerror or error}") from error
+    if len(raw_bytes) > MAX_RULE_FILE_BYTES:
+        raise RuleError(path, None, f"rule file larger than {MAX_RULE_FILE_BYTES // 2**20} MiB")
+    try:
+        raw = raw_bytes.decode("utf-8")
+        data = tomllib.loads(raw)
+    except UnicodeDecodeError as error:
+        raise RuleError(path, None, f"not UTF-8 text: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        raise RuleError(path, int(found.group(1)) if found else None, f"invalid TOML: {error}") from error
+    return parse_rule_file(data, path, raw)
+
+
+def parse_rule_file(data: dict, path: str, raw: str = "") -> RuleFile:
+    locator = _Locator(raw)
+    top = (path, 1)
+    _check_keys(data, _FILE_KEYS, path, locator.key_line)
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise RuleError(path, locator.key_line("schema_version"), f"schema_version must be {SCHEMA_VERSION}")
+    file_id = _string(data, "id", path, locator.key_line, required=True)
+    source = data.get("source", "hand-written")
+    if source not in _SOURCES:
+        raise RuleError(path, locator.key_line("source"), f"source must be one of {sorted(_SOURCES)}")
+    scope = _parse_scope(data.get("scope"), path, locator)
+    rule_tables = data.get("rule", [])
+    if not isinstance(rule_tables, list):
+        raise RuleError(*top, "`rule` must be an array of tables: write [[rule]]")
+    rules, seen = [], set()
+    for index, table in enumerate(rule_tables):
+        line_no = locator.rule_line(index)
+        rule = _parse_rule(table, file_id, (path, line_no))
+        if rule.id in seen:
+            raise RuleError(path, line_no, f"duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        rules.append(rule)
+    return RuleFile(
+        id=file_id,
+        path=path,
+        scope=scope,
+        rules=rules,
+        description=str(data.get("description", "")),
+        source=source,
+        pages=data.get("pages"),
+    )
+
+
+def _parse_scope(table, path: str, locator: _Locator) -> Scope:
+    line = locator.header_line("scope")
+    if not isinstance(table, dict):
+        raise RuleError(path, None, "missing [scope] table (everywhere, domains or fingerprints)")
+    _check_keys(table, _SCOPE_KEYS, path, locator.key_line)
+    everywhere = table.get("everywhere", False)
+    domains = table.get("domains", [])
+    prints = table.get("fingerprints", [])
+    minimum = table.get("min_fingerprints", 1)
+    if not isinstance(everywhere, bool):
+        raise RuleError(path, line, "scope.everywhere must be true or false")
+    for name, value in (("domains", domains), ("fingerprints", prints)):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise RuleError(path, locator.key_line(name), f"scope.{name} must be a list of non-empty strings")
+    if not isinstance(minimum, int) or minimum < 1:
+        raise RuleError(path, locator.key_line("min_fingerprints"), "scope.min_fingerprints must be an integer >= 1")
+    if not (everywhere or domains or prints):
+        raise RuleError(path, line, "scope needs everywhere = true, domains or fingerprints")
+    where = (path, locator.key_line("fingerprints"))
+    return Scope(
+        everywhere=everywhere,
+        domains=tuple(d.lower().strip(".") for d in domains),
+        fingerprint_lines=frozenset(normalize_line(p) for p in prints if "*" not in p),
+        fingerprint_patterns=tuple(fingerprint_pattern(p, where) for p in prints if "*" in p),
+        fingerprint_texts=tuple(prints),
+        min_fingerprints=minimum,
+    )
+
+
+def _parse_rule(table, file_id: str, where: tuple[str, int | None]) -> Rule:
+    _path, line_no = where
+    if not isinstance(table, dict):
+        raise RuleError(*where, "each [[rule]] must be a table")
+    unknown = set(table) - _RULE_KEYS
+    if unknown:
+        raise RuleError(*where, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+    rule_id = table.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise RuleError(*where, "rule needs an `id` string")
+    try:
+        kind = Kind(table.get("kind"))
+    except ValueError:
+        raise RuleError(*where, f"rule {rule_id!r}: kind must be one of {[k.value for k in Kind]}") from None
+    rule = Rule(id=rule_id, kind=kind, file_id=file_id, line_no=line_no, note=str(table.get("note", "")))
+    rule.enabled = _typed(table, "enabled", bool, True, where, rule_id)
+    rule.source = _typed(table, "source", str, "hand-written", where, rule_id)
+    if rule.source not in _SOURCES:
+        raise RuleError(*where, f"rule {rule_id!r}: source must be one of {sorted(_SOURCES)}")
+    rule.pages = _typed(table, "pages", int, None, where, rule_id)
+    share = _typed(table, "share", (int, float), None, where, rule_id)
+    rule.share = float(share) if share is not None else None
+    needs = {Kind.LINE: "lines", Kind.PATTERN: "pattern", Kind.BLOCK: "start", Kind.XPATH: "xpath"}[kind]
+    if needs not in table:
+        raise RuleError(*where, f"rule {rule_id!r} of kind {kind.value} needs `{needs}`")
+    if kind is Kind.LINE:
+        lines = table["lines"]
+        if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+            raise RuleError(*where, f"rule {rule_id!r}: lines must be a list of strings")
+        rule.lines = frozenset(normalize_line(x) for x in lines if normalize_line(x))
+    elif kind is Kind.PATTERN:
+        rule.pattern = compile_pattern(table["pattern"], where)
+    elif kind is Kind.BLOCK:
+        rule.start = compile_pattern(table["start"], where, "start")
+        if "end" in table:
+            rule.end = compile_pattern(table["end"], where, "end")
+    else:
+        rule.xpath_text = table["xpath"]
+        try:
+            rule.xpath = etree.XPath(rule.xpath_text)
+        except (etree.XPathSyntaxError, TypeError) as error:
+            raise RuleError(*where, f"rule {rule_id!r}: bad xpath {rule.xpath_text!r}: {error}") from error
+    return rule
+
+
+def _typed(table: dict, key: str, kind, default, where, rule_id: str):
+    value = table.get(key, default)
+    if value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+        raise RuleError(*where, f"rule {rule_id!r}: `{key}` has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _string(data: dict, key: str, path: str, key_line, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(path, key_line(key), f"`{key}` must be a non-empty string")
+    return value
+
+
+def _check_keys(table: dict, allowed: set[str], path: str, key_line) -> None:
+    for key in table:
+        if key not in allowed:
+            raise RuleError(path, key_line(key), f"unknown key {key!r}; allowed: {sorted(allowed)}")
+
+
+class _Locator:
+    """Finds the line numbers of keys and [[rule]] headers in the raw TOML, for error messages."""
+
+    def __init__(self, raw: str):
+        self.lines = raw.splitlines()
+        self.rule_headers = [n for n, text in enumerate(self.lines, 1) if text.strip().startswith("[[rule]]")]
+
+    def rule_line(self, index: int) -> int | None:
+        return self.rule_headers[index] if index < len(self.rule_headers) else None
+
+    def key_line(self, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        return next((n for n, text in enumerate(self.lines, 1) if pattern.match(text)), None)
+
+    def header_line(self, name: str) -> int | None:
+        return next((n for n, text in enumerate(self.lines, 1) if text.strip() == f"[{name}]"), None)
+
+
+def rule_files_in(folder: str | Path) -> list[Path]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RuleError(str(folder), None, "rules folder does not exist")
+    return sorted(folder.glob("*.toml"))
+
+
+def default_rules_dir() -> Path:
+    """The rules shipped with cleaner: inside the installed package, or the repository's rules/."""
+    packaged = Path(__file__).parent / "default_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_rules(folders: Iterable[str | Path], include_defaults: bool = True) -> list[RuleFile]:
+    """All rule files from the folders (shipped rules first); a later file with the same id wins."""
+    paths: list[Path] = []
+    if include_defaults:
+        paths += rule_files_in(default_rules_dir())
+    for folder in folders:
+        paths += rule_files_in(folder)
+    by_id: dict[str, RuleFile] = {}
+    for path in paths:
+        rule_file = load_rule_file(path)
+        by_id[rule_file.id] = rule_file
+    return list(by_id.values())
