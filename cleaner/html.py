@@ -45,22 +45,15 @@ def prune(tree: etree._Element, doc: Document, rule_files: list[RuleFile]) -> No
 
 def extract(doc: Document, tree: etree._Element, rule_files: list[RuleFile]) -> None:
     """Body lines and metadata of an HTML document, from its parsed tree (which it prunes)."""
-    doc.images = html_metadata.figure_images(tree)
+    # Metadata first: XPath rules may remove the page header that holds the byline and date.
+    html_metadata.fill(doc, tree)
     prune(tree, doc, rule_files)
-    result = trafilatura.bare_extraction(
-        tree,
-        url=doc.url,
-        include_comments=False,
-        with_metadata=True,
-        include_tables=True,
-    )
+    result = trafilatura.bare_extraction(tree, url=doc.url, include_comments=False, include_tables=True)
     if result is None:
         doc.lines = []
         return
     body = normalize_text(result.text or "")
     doc.lines = [Line(text=p.strip()) for p in body.split("\n") if p.strip()]
-    doc.url = doc.url or result.url or None
-    html_metadata.fill(doc, tree, result)
 
 
 def visible_lines(tree: etree._Element, limit: int = 2000) -> list[str]:

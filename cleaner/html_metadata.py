@@ -10,6 +10,7 @@ import json
 import re
 
 from lxml import etree
+from trafilatura.metadata import extract_metadata
 
 from cleaner.document import Decider, Document, Image
 from cleaner.metadata import find_date, parse_byline
@@ -24,10 +25,13 @@ _CAPTION_CREDIT = re.compile(
 _AGENCY_TAIL = re.compile(r"\s+(?P<credit>[^.!?]{2,60}/(?:getty images|afp|reuters|ap|shutterstock|epa)[^.!?]*)$", re.I)
 
 
-def fill(doc: Document, tree: etree._Element, result) -> None:
-    """Title, date and byline from trafilatura's metadata, with JSON-LD as the date fallback."""
+def fill(doc: Document, tree: etree._Element) -> None:
+    """Title, date, byline and images of the page, read before any node is pruned."""
+    doc.images = figure_images(tree)
+    result = extract_metadata(tree, default_url=doc.url)
     doc.title = result.title or None
     doc.date = result.date or None
+    doc.url = doc.url or result.url or None
     for candidate in (result.author or "").split(";"):
         byline = parse_byline(candidate)
         if byline:
