@@ -1,214 +1,224 @@
-"""The generic line classifier: what no rule decided, decided by the shape of the text.
+"""The generic line classifier: what no rule decided, decided by the shape of the text around it.
 
-Like jusText, in stages: features per line, a class per line from named thresholds, then a
-context step that keeps the main contiguous run of prose (a maximum-sum segment over line
-values: prose adds, menus and teasers subtract). Headlines and short paragraphs inside the run
-stay; menus, teaser lists and footers outside it go. Every decision carries its reason.
+Three steps, like jusText but learned:
+1. stage 1 scores each line from its own features and those of its neighbourhood
+   (cleaner.text_features): log-odds that the line belongs to the article body;
+2. stage 2 re-scores each line from the stage-1 scores around it (a short line between prose lines
+   is body, the same line among menu items is not);
+3. the context step keeps the best-scoring contiguous region (maximum-sum segment over the clipped,
+   length-weighted scores) and any further region at least EXTRA_REGION_SHARE as strong: the article
+   is one or a few contiguous runs; headlines and short paragraphs inside a run stay, teaser lists,
+   menus and footers outside it go. A region then swallows a strong run a few lines away (a caption
+   block inside the article), grows over doubtful neighbours (a caption or first paragraph at its
+   edge) and sheds short edge lines that end no sentence (menus, the title: metadata finds it above).
+
+The two stages are logistic regressions whose weights ship in cleaner/models/text_classifier.json
+(`make train` rebuilds it from the labelled dev pages; see train/train_classifier.py). Inference
+is a few numpy products per page. `Line.score` is the stage-2 log-odds plus REGION_BIAS (positive:
+prose; a dropped line never scores above 0) and `Line.reason` names the decision with the features
+that drove it (p = sigmoid(score)), for `cleaner explain`.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+import json
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
+from importlib import resources
 
-import justext
+import numpy as np
 
 from cleaner.document import Decider, Line
-
-# --- thresholds, in one place ---------------------------------------------------------------
-LENGTH_HIGH = 100  # characters: a line this long with enough stopwords is prose
-LENGTH_LOW = 50  # characters: below this, a line is at best near-prose
-STOPWORDS_HIGH = 0.25  # share of stopwords in prose of the document's language
-STOPWORDS_LOW = 0.15
-SENTENCE_MIN_WORDS = 6  # a line ending like a sentence with this many words is near-prose
-BULLET_MIN_WORDS = 5  # a bulleted item shorter than this is a menu entry
-CJK_PROSE_CHARS = 40  # CJK has no spaces: length in characters decides
-LANGUAGE_MIN_SHARE = 0.05  # below this stopword coverage the document's language is unknown
-# Line values for the context step: positive prose builds the region, negatives break it.
-VALUE_BAD = -1.0
-VALUE_SHORT = -0.25
-VALUE_NEAR_GOOD = 0.5
-VALUE_GOOD_BASE = 1.0
-VALUE_GOOD_PER_CHAR = 1 / 200
-VALUE_GOOD_MAX_CHARS = 800
-# Languages whose jusText stoplists are considered when guessing a document's language.
-CANDIDATE_LANGUAGES = (
-    "English",
-    "German",
-    "French",
-    "Spanish",
-    "Portuguese",
-    "Italian",
-    "Dutch",
-    "Indonesian",
-    "Malay",
-    "Russian",
-    "Ukrainian",
-    "Polish",
-    "Czech",
-    "Swedish",
-    "Danish",
-    "Norwegian_Bokmal",
-    "Finnish",
-    "Turkish",
-    "Romanian",
-    "Hungarian",
-    "Greek",
-    "Vietnamese",
-    "Korean",
-    "Arabic",
-    "Persian",
-    "Hindi",
-    "Catalan",
-    "Croatian",
-    "Serbian",
-    "Bulgarian",
-    "Tagalog",
+from cleaner.line_class import LineClass, classify_line, features, guess_stopwords  # noqa: F401 (cleaner.learn)
+from cleaner.text_features import (
+    FEATURES,
+    SECOND_STAGE_FEATURES,
+    best_region,
+    page_features,
+    second_stage_features,
 )
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_BULLET = re.compile(r"^[•·*‣▪►»◦–—-]\s")
-_TEASER_TAIL = re.compile(r"(\[…\]|\[\.\.\.\]|\.\.\.|…|read more|continue reading|more »)\s*$", re.I)
-_MENU_SEPARATORS = re.compile(r"\s[|·•]\s")
-_COPYRIGHT = re.compile(r"(©|\(c\)\s*\d{4}|copyright\s+(©\s*)?\d{4}|all rights reserved)", re.I)
-_SENTENCE_END = tuple('.!?:"”’»)。！？')
+# --- thresholds of the context step, in one place ---
+# REGION_BIAS, REGION_CLIP and EXTRA_REGION_SHARE were chosen by cross-validation by site and then on the
+# training dev pages only (never the held-out sites, see train/dataset.py); the bridge, extend and trim
+# constants were set by hand so that caption blocks of press releases (the seeds) stay whole.
+REGION_BIAS = 1.0  # added to every stage-2 log-odds before the region search: a doubtful line leans to body
+REGION_CLIP = 4.0  # log-odds clipped to +-this, so one very sure line cannot carry a region on its own
+EXTRA_REGION_SHARE = 0.3  # a further region is kept when its sum reaches this share of the best region's
+INSIDE_DROP = -6.0  # a line inside a region is still dropped when its log-odds is below this
+FALLBACK_MARGIN = 1.0  # no line scored as body: the surest line is lifted to this log-odds (no page comes out empty)
+BRIDGE_GAP = 4  # a positive run this many lines or fewer from a region joins it ...
+BRIDGE_REACH = 3  # ... looking this many lines past the gap for it ...
+BRIDGE_MIN_VALUE = 8.0  # ... when its value reaches this (about one solid paragraph)
+EXTEND_MIN_SCORE = -1.0  # a line next to a region joins it when its log-odds plus REGION_BIAS is at least this
+EDGE_MAX_WORDS = 16  # a region's edge line shorter than this that ends no sentence is trimmed
+SENTENCE_END = tuple('.!?"”’»)。！？')
+MODEL_RESOURCE = "text_classifier.json"
 
 
-class LineClass(StrEnum):
-    GOOD = "prose"
-    NEAR_GOOD = "near-prose"
-    SHORT = "short"
-    BAD = "boilerplate"
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One logistic regression on raw (unscaled) features."""
+
+    weights: np.ndarray
+    bias: float
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.weights + self.bias
 
 
-@dataclass(slots=True)
-class Features:
-    chars: int
-    words: int
-    stopword_share: float
-    ends_sentence: bool
-    bullet: bool
-    teaser_tail: bool
-    menu_separators: int
-    copyright: bool
-    cjk: bool
+@dataclass(frozen=True, slots=True)
+class Model:
+    stage1: Stage
+    stage2: Stage
 
-    def describe(self) -> str:
-        return (
-            f"chars={self.chars} words={self.words} stop={self.stopword_share:.2f} "
-            f"end={'y' if self.ends_sentence else 'n'}"
-        )
-
-
-@cache
-def _stopword_index() -> dict[str, tuple[int, ...]]:
-    """word -> indexes of the candidate languages whose stoplist holds it (loaded once)."""
-    index: dict[str, list[int]] = {}
-    for number, language in enumerate(CANDIDATE_LANGUAGES):
-        for word in justext.get_stoplist(language):
-            index.setdefault(word, []).append(number)
-    return {word: tuple(langs) for word, langs in index.items()}
-
-
-def guess_stopwords(lines: list[Line]) -> frozenset[str] | None:
-    """The stoplist of the document's most likely language, or None when none fits."""
-    index = _stopword_index()
-    counts: Counter[int] = Counter()
-    total = 0
-    for line in lines:
-        for word in _WORD.findall(line.text.lower()):
-            total += 1
-            for language in index.get(word, ()):
-                counts[language] += 1
-    if not counts or counts.most_common(1)[0][1] < LANGUAGE_MIN_SHARE * total:
-        return None
-    return _stoplist(CANDIDATE_LANGUAGES[counts.most_common(1)[0][0]])
+    @classmethod
+    def from_dict(cls, data: dict) -> Model:
+        """Check the feature lists match this code's (a stale model file is an error, not a silent skew)."""
+        if data.get("features") != list(FEATURES) or data.get("second_stage_features") != list(SECOND_STAGE_FEATURES):
+            raise ValueError(f"{MODEL_RESOURCE}: features differ from cleaner.text_features; run `make train`")
+        stages = [
+            Stage(np.array(data[s]["weights"], dtype=np.float64), float(data[s]["bias"])) for s in ("stage1", "stage2")
+        ]
+        return cls(*stages)
 
 
 @cache
-def _stoplist(language: str) -> frozenset[str]:
-    return frozenset(justext.get_stoplist(language))
+def default_model() -> Model:
+    """The shipped model, loaded once per process from the package (no network, no file path)."""
+    text = resources.files("cleaner.models").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8")
+    return Model.from_dict(json.loads(text))
 
 
-def features(text: str, stopwords: frozenset[str] | None) -> Features:
-    words = _WORD.findall(text.lower())
-    cjk = len(_CJK.findall(text)) > len(text) / 3
-    stop = sum(1 for w in words if w in stopwords) / len(words) if stopwords and words else 0.0
-    return Features(
-        chars=len(text),
-        words=len(words),
-        stopword_share=stop,
-        ends_sentence=text.endswith(_SENTENCE_END),
-        bullet=bool(_BULLET.match(text)),
-        teaser_tail=bool(_TEASER_TAIL.search(text)),
-        menu_separators=len(_MENU_SEPARATORS.findall(text)),
-        copyright=bool(_COPYRIGHT.search(text)),
-        cjk=cjk,
-    )
+def score_lines(texts: list[str], blank_before: list[bool], model: Model) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """Stage-2 log-odds per line, the feature matrix (for explanations) and the page's language."""
+    x, language = page_features(texts, blank_before)
+    log_chars = x[:, FEATURES.index("log_chars")]
+    z1 = model.stage1.score(x)
+    z2 = model.stage2.score(np.hstack((x, second_stage_features(z1, log_chars))))
+    return z2, x, language
 
 
-def classify_line(f: Features, language_known: bool) -> LineClass:
-    if f.teaser_tail or f.copyright or (f.bullet and f.words < BULLET_MIN_WORDS):
-        return LineClass.BAD
-    if f.menu_separators >= 2 and not f.ends_sentence:
-        return LineClass.BAD
-    if f.cjk:
-        return LineClass.GOOD if f.chars >= CJK_PROSE_CHARS else LineClass.SHORT
-    stop_high = f.stopword_share >= STOPWORDS_HIGH or not language_known
-    stop_low = f.stopword_share >= STOPWORDS_LOW or not language_known
-    if f.chars >= LENGTH_HIGH and stop_high:
-        return LineClass.GOOD
-    if f.ends_sentence and ((f.chars >= LENGTH_LOW and stop_low) or f.words >= SENTENCE_MIN_WORDS):
-        return LineClass.NEAR_GOOD
-    return LineClass.SHORT
+def regions(scores: np.ndarray, log_chars: np.ndarray) -> list[tuple[int, int]]:
+    """The best region and every further region whose sum reaches EXTRA_REGION_SHARE of it."""
+    values = np.clip(scores + REGION_BIAS, -REGION_CLIP, REGION_CLIP) * log_chars
+    first = best_region(values)
+    if first is None:
+        return []
+    best = float(values[first[0] : first[1] + 1].sum())
+    found, todo = [first], [(0, first[0]), (first[1] + 1, len(values))]
+    while todo:
+        low, high = todo.pop()
+        if high <= low:
+            continue
+        span = best_region(values[low:high])
+        if span is None:
+            continue
+        start, end = low + span[0], low + span[1]
+        if float(values[start : end + 1].sum()) >= EXTRA_REGION_SHARE * best:
+            found.append((start, end))
+            todo += [(low, start), (end + 1, high)]
+    return sorted(found)
 
 
-def value(line_class: LineClass, f: Features) -> float:
-    if line_class is LineClass.GOOD:
-        return VALUE_GOOD_BASE + min(f.chars, VALUE_GOOD_MAX_CHARS) * VALUE_GOOD_PER_CHAR
-    return {LineClass.NEAR_GOOD: VALUE_NEAR_GOOD, LineClass.SHORT: VALUE_SHORT}.get(line_class, VALUE_BAD)
+def bridge(spans: list[tuple[int, int]], values: np.ndarray) -> list[tuple[int, int]]:
+    """Join to a region the positive runs at most BRIDGE_GAP lines away (a caption block inside an article)."""
+    joined = []
+    for start, end in spans:
+        after = values[end + 1 : end + 1 + BRIDGE_GAP + BRIDGE_REACH]
+        run = best_region(after)
+        if run is not None and run[0] < BRIDGE_GAP and after[run[0] : run[1] + 1].sum() >= BRIDGE_MIN_VALUE:
+            end = end + 1 + run[1]
+        low = max(start - BRIDGE_GAP - BRIDGE_REACH, 0)
+        before = values[low:start][::-1]  # nearest line first
+        run = best_region(before)
+        if run is not None and run[0] < BRIDGE_GAP and before[run[0] : run[1] + 1].sum() >= BRIDGE_MIN_VALUE:
+            start = start - 1 - run[1]
+        joined.append((start, end))
+    return joined
 
 
-def best_region(values: list[float]) -> tuple[int, int] | None:
-    """The contiguous run with the largest sum of values (Kadane), as (first, last) indexes."""
-    best, best_span = 0.0, None
-    running, start = 0.0, 0
-    for index, v in enumerate(values):
-        if running <= 0:
-            running, start = v, index
-        else:
-            running += v
-        if running > best:
-            best, best_span = running, (start, index)
-    return best_span
+def extend(spans: list[tuple[int, int]], scores: np.ndarray) -> list[tuple[int, int]]:
+    """Grow each region over the doubtful lines right next to it (a caption or first paragraph at its edge)."""
+    grown = []
+    for start, end in spans:
+        while start > 0 and scores[start - 1] >= EXTEND_MIN_SCORE:
+            start -= 1
+        while end + 1 < len(scores) and scores[end + 1] >= EXTEND_MIN_SCORE:
+            end += 1
+        grown.append((start, end))
+    return grown
 
 
-def classify(lines: list[Line]) -> None:
-    """Decide every line no rule decided: keep the main prose region, drop the rest."""
+def trim(spans: list[tuple[int, int]], texts: list[str], words: np.ndarray) -> list[tuple[int, int]]:
+    """Drop a region's first and last lines while they are short and end no sentence (menus, titles)."""
+    trimmed = []
+    for start, end in spans:
+        while start <= end and _loose_edge(texts[start], words[start]):
+            start += 1
+        while end >= start and _loose_edge(texts[end], words[end]):
+            end -= 1
+        if start <= end:
+            trimmed.append((start, end))
+    return trimmed
+
+
+def _loose_edge(text: str, words: float) -> bool:
+    return words < EDGE_MAX_WORDS and not text.rstrip().endswith(SENTENCE_END)
+
+
+def keep_mask(scores: np.ndarray, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(kept, inside a region) per line: inside a region, all but the surest boilerplate stays."""
+    inside = np.zeros(len(scores), dtype=bool)
+    for start, end in spans:
+        inside[start : end + 1] = True
+    return inside & (scores >= INSIDE_DROP), inside
+
+
+def decide(
+    scores: np.ndarray, log_chars: np.ndarray, texts: list[str], words: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(kept, inside a region, scores used) per line: regions, bridged over caption blocks, grown, trimmed."""
+    spans = regions(scores, log_chars)
+    if not spans:  # no line looks like body: lift the surest line so that no page comes out empty
+        scores = scores - scores.max() + FALLBACK_MARGIN
+        spans = regions(scores, log_chars)
+    values = np.clip(scores + REGION_BIAS, -REGION_CLIP, REGION_CLIP) * log_chars
+    spans = trim(extend(bridge(spans, values), scores + REGION_BIAS), texts, words) or spans
+    return (*keep_mask(scores, spans), scores)
+
+
+def describe(x: np.ndarray, scores: np.ndarray) -> list[str]:
+    """A short feature summary per line for `cleaner explain` (computed for the whole page at once)."""
+    column = {name: x[:, FEATURES.index(name)] for name in ("log_chars", "log_words", "stopwords", "mean_prose_like_5")}
+    p = (1 / (1 + np.exp(-np.clip(scores, -30, 30)))).tolist()
+    chars = np.rint(np.expm1(column["log_chars"])).astype(int).tolist()
+    words = np.rint(np.expm1(column["log_words"])).astype(int).tolist()
+    stop, near = column["stopwords"].tolist(), column["mean_prose_like_5"].tolist()
+    return [
+        f"p={a:.2f} chars={b} words={c} stop={d:.2f} prose_near={e:.2f}"
+        for a, b, c, d, e in zip(p, chars, words, stop, near, strict=True)
+    ]
+
+
+def classify(lines: list[Line], model: Model | None = None) -> None:
+    """Decide every line no rule decided: keep the body region(s), drop the rest, say why."""
     open_lines = [line for line in lines if line.keep]
     if not open_lines:
         return
-    stopwords = guess_stopwords(open_lines)
-    classes = []
-    for line in open_lines:
-        f = features(line.text, stopwords)
-        line_class = classify_line(f, stopwords is not None)
-        line.score = value(line_class, f)
-        classes.append(line_class)
-    region = best_region([line.score for line in open_lines])
-    if region is None:
-        for line in open_lines:
-            line.drop("classifier: no prose found", Decider.CLASSIFIER)
-        return
-    first, last = region
-    for index, (line, line_class) in enumerate(zip(open_lines, classes, strict=False)):
-        if index < first or index > last:
-            line.drop(f"classifier: outside main text ({line_class.value})", Decider.CLASSIFIER)
-        elif line_class is LineClass.BAD:
-            line.drop("classifier: boilerplate inside main text", Decider.CLASSIFIER)
+    model = model or default_model()
+    scores, x, _ = score_lines([line.text for line in open_lines], [line.blank_before for line in open_lines], model)
+    log_chars = x[:, FEATURES.index("log_chars")]
+    words = np.expm1(x[:, FEATURES.index("log_words")])
+    keep, inside, scores = decide(scores, log_chars, [line.text for line in open_lines], words)
+    scores = scores + REGION_BIAS  # the context step's view of a line: positive leans to body
+    summaries = describe(x, scores)
+    for index, (line, score, summary) in enumerate(zip(open_lines, scores.tolist(), summaries, strict=True)):
+        if keep[index]:
+            line.score = score
+            line.reason, line.decider = f"classifier: body {summary}", Decider.CLASSIFIER
         else:
-            line.reason, line.decider = f"classifier: {line_class.value}", Decider.CLASSIFIER
+            # A dropped line is never "prose" for the metadata step (it looks for the first prose line).
+            line.score = min(score, 0.0)
+            where = "boilerplate inside main text" if inside[index] else "outside main text"
+            line.drop(f"classifier: {where} {summary}", Decider.CLASSIFIER)

@@ -14,57 +14,144 @@ from dataclasses import dataclass
 from cleaner.document import Decider, Document, Image, Line
 
 HEADER_SEARCH_LINES = 8  # how far above the body the headline, dateline and byline are looked for
+BODY_TOP_LINES = 4  # how many kept lines at the top of the body may still be header (headline, dateline)
+TITLE_ABOVE_META_LINES = 3  # the headline sits at most this many lines above the byline/dateline block
+TITLE_SEARCH_LINES = 40  # how far above the body a heading the page repeats elsewhere is looked for
+HEADER_WALK_MAX_LINES = 40  # ... and never further than this, filler lines included
+FILLER_MAX_WORDS = 2  # header lines this short (`0`, `Share`, `@handle`) do not use up the search budget
+BARE_NAME_MAX_WORDS = 4  # a name line with no "By" is at most this long
 FOOTER_SEARCH_LINES = 3  # how far below the body a closing byline is looked for
 TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 30
 BYLINE_MAX_WORDS = 14
+TITLE_MAX_NUMBER_SHARE = 0.3  # a line with more bare numbers than this is a table row or a score line
+CAPTION_HEADER_LINES = 12  # caption blocks are looked for this far above the first kept line, too
+CAPTION_MAX_CHARS = 350  # a longer line above a credit is a paragraph of the body, not the caption
 EARLIEST_YEAR = 1990
+DATE_LINE_MAX_CHARS = 300  # a longer line is never only a date: not searched (a 20 MB line took seconds)
+RECIPIENT_LINE_MAX_CHARS = 400  # a longer line naming the recipient keeps its text, minus the address
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
+# Month names in the languages of the pages we see most (English, German, French, Spanish,
+# Portuguese, Italian, Dutch), full and abbreviated, lower-cased and without a final dot.
+_MONTH_NAMES = {
+    1: "jan january januar janvier enero janeiro gennaio januari ene",
+    2: "feb february februar février fevrier febrero fevereiro febbraio februari fév fev",
+    3: "mar march märz maerz mars marzo março marco maart mär",
+    4: "apr april avril abril aprile avr abr",
+    5: "may mai mayo maio maggio mei",
+    6: "jun june juni juin junio junho giugno",
+    7: "jul july juli juillet julio julho luglio juil",
+    8: "aug august août aout agosto augustus ago",
+    9: "sep sept september septembre septiembre setembro settembre set",
+    10: "oct october oktober octobre octubre outubro ottobre okt out",
+    11: "nov november novembre noviembre novembro",
+    12: "dec december dezember décembre decembre diciembre dezembro dicembre dez dic",
 }
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+_MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _DATE_SHAPES = (
-    (re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I), "mdy"),
-    (re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})", re.I), "dmy"),
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
-    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), "dotted"),
+    (re.compile(r"\b" + _WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I), "mdy"),
+    (
+        re.compile(
+            _WEEKDAY + r"\b(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:of\s+|de\s+)?" + _MONTH + r",?\s+(?:de\s+)?(\d{4})",
+            re.I,
+        ),
+        "dmy",
+    ),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), "iso"),  # also 2018-12-23T20:51:19Z
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), "dotted"),
 )
-_DATE_PREFIX = re.compile(r"^(published|posted|updated|posted on|published on|date)\s*:?\s*", re.I)
+_UPDATED = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|actualizado)\b", re.I)
+# What may surround a date on a dateline: times, zones, weekdays (several languages), "at".
+_DATE_FILLER = re.compile(
+    r"[\d:,.|/()\s-]|\b(?:[ap]\.?m\.?|[ecmpa][sd]?t|[ecmpa]t|gmt|utc|bst|cet|cest|ist|hkt|jst|aest|aedt|wib|msk|"
+    r"at|um|uhr|às|à|h|de|le|el|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+    r"segunda|terça|quarta|quinta|sexta|feira)\b",
+    re.I,
+)
+_UPDATED_TAIL = re.compile(r"\s*\|?\s*(?:last\s+)?updated\b", re.I)
+_DATE_PREFIX = re.compile(
+    r"^(published|posted|updated|original|posted on|published on|first published|date|veröffentlicht|publié le)"
+    r"\s*:?\s*",
+    re.I,
+)
+_DATE_SEGMENTS = re.compile(r"\s+[|/·•]\s+|\s+[-–—]\s+")
 # "MARCH 7, 2025 – Defense Secretary..." : a dateline opening the first paragraph.
 _DATELINE_SEPARATOR = re.compile(r"^\s*[–—-]+\s+|^\s*[|:]\s+")
-_BYLINE = re.compile(r"^(?:by|written by|posted by|story by|words by|von|por|par|oleh)\s+(.+)$", re.I)
-_NOT_NAMES = re.compile(
-    r"^(staff|published|updated|minute read|min read|\d+\s*min(ute)?s?\s*read|admin|editor|editorial|"
-    r"the editors|contributor|guest|anonymous|unknown|share|comments?)$",
+# "By A and B", "Written by A", "Analysis by A", "Von A": the byline marker and what follows it.
+_BY = re.compile(
+    r"(?:^|(?<=[\s|,–—-]))(?:(?:written|posted|story|words|reporting|analysis|opinion|commentary|text|"
+    r"interview|review|photos? and text)\s+)?(?:by|von|por|par|oleh)\b\s*:?\s*(?P<names>\S.*)$",
+    re.I,
+)
+# Where the names of a byline stop: a date, a time, "Updated", "on <site>", a weekday.
+_BYLINE_END = re.compile(
+    r"\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:updated|published|posted|publiziert|publié|publicado|"
+    r"last|modified|read|follow|email)\b|on\s+(?=\w)|at\s+\d)|\s*\d|\s+" + _MONTH + r"\s+\d",
+    re.I,
+)
+_BYLINE_SEPARATOR = re.compile(r"\s+[|•·–—-]\s+|\s*[|;]\s*|(?<=[a-z]{2})\.\s+")  # "Name. Outlet": not "E. Name"
+# "Jane Doe | Reporter", "Jane Doe, Staff Writer": a name followed by a newsroom role.
+_ROLE = re.compile(
+    r"^(?:(?:senior|staff|chief|political|special|foreign|investigative|contributing|guest|science|health|"
+    r"business|sports|white house|deputy|managing|associate|executive)\s+)*(?:reporter|correspondent|writer|"
+    r"editor|columnist|contributor|journalist|producer|analyst|author)s?\b",
+    re.I,
+)
+# Words that are never part of a person's name: page furniture and English function words
+# ("The Impeachment Clock" is a headline, "Staff Writer" a role).
+_NOT_NAME_WORD = re.compile(
+    r"^(?:staff|published|updated|posted|minutes?|min|read|admin|editors?|editorial|contributor|guest|anonymous|"
+    r"unknown|share|comments?|follow|email|team|desk|newsroom|subscribe|view|posts?|the|a|an|of|in|on|for|to|"
+    r"with|at|from|is|are|was|how|why|what|when|who|new|my|our|your|this|that|not|no|all|more|about|after|"
+    r"us|me|we|you|it|watch|watched|must|just|see|sign|log|privacy|terms|home|menu|search|skip|main|content|top|"
+    r"back|next|previous|contact|help|print|article|video|photos?|image|gallery|live|latest|news|opinion)$",
     re.I,
 )
 _OUTLET_WORDS = re.compile(
     r"\b(news|press|reuters|associated|agency|agence|service|times|post|journal|magazine|media|"
     r"network|daily|wire|bureau|staff|department|ministry|office|institute|university|"
-    r"correspondent|reporter|writer|editor|contributor|afp|ap|dpa|upi|cnn|bbc)\b",
+    r"correspondent|reporter|writer|editor|contributor|afp|ap|dpa|upi|cnn|bbc|international|today|tribune|herald|"
+    r"gazette|chronicle|observer|telegraph|guardian|insider|radio|tv|television|channel|online|weekly|group|llc|inc)\b",
     re.I,
 )
-_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et|y|e)\s+|\s*&\s*)\s*", re.I)
+_NAME_PARTICLES = frozenset(
+    ["de", "van", "von", "der", "den", "da", "del", "della", "la", "le", "du", "bin", "al", "ibn", "ter", "dos", "das"]
+)
+# Header furniture that is neither a headline nor a name: reading time, "Staff", "Updated".
+_PAGE_WORDS = re.compile(
+    r"^(?:\d+\s*min(?:ute)?s?\.?\s*read|read(?:ing)? time\b.*|staff|updated|published|posted|share|"
+    r"\d*\s*comments?)$",
+    re.I,
+)
+# "Photos by Eli Martin", "Illustration by ...": who made the pictures, not who wrote the story.
+_CREDIT_BY = re.compile(
+    r"^(?:photos?|photograph(?:s|y)?|images?|video|illustrations?|graphics?|editing|edited)\s+by\b", re.I
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Wrapper phrases that name the subscriber an e-mail went to.
+_RECIPIENT = re.compile(
+    r"(?:sent|delivered|addressed|forwarded)\s+to\s*:?\s*(?:<a[^>]*>)?[\w.+-]+@|subscribed\s+as\s+[\w.+-]+@|"
+    r"(?:recipient|to|email address)\s*:\s*[\w.+-]+@|you are receiving this",
+    re.I,
+)
+_CALL_TO_ACTION = re.compile(
+    r"^(?:click|tap|read|watch|listen|subscribe|sign up|download|follow|share|print|email|e-mail|save|comment|"
+    r"leave a|join|log in|sign in|register|support|donate|advertisement)\b",
+    re.I,
+)
+_HANDLE_TAIL = re.compile(r"\s*@\w+$")
+_COMMENTS_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|thoughts on\b|leave a (?:reply|comment))", re.I
+)
 _PAREN_CREDIT = re.compile(
     r"^(?P<caption>.{20,}?)\s*\((?P<credit>[^()]*\b(?:photo|photograph|image|credit|courtesy|"
-    r"illustration|video|graphic)\b[^()]*)\)\s*$",
+    r"illustration|video|graphic)\b[^()]*|(?-i:AFP|AP|Reuters|Getty Images|EPA|Xinhua|Anadolu Agency|Bloomberg|"
+    r"Shutterstock|File|File photo)(?:/[^()]{1,40})?)\)\s*$",
     re.I,
 )
 _CREDIT_LINE = re.compile(
@@ -116,7 +203,7 @@ def _to_date(match: re.Match, order: str) -> dt.date | None:
 
 
 def _month(name: str) -> int:
-    return _MONTHS[name.lower().rstrip(".")[:3]]
+    return _MONTHS[name.lower().rstrip(".")]
 
 
 def split_dateline(text: str) -> tuple[str, str] | None:
@@ -133,12 +220,29 @@ def split_dateline(text: str) -> tuple[str, str] | None:
 
 
 def is_date_line(text: str) -> str | None:
-    """A line that is only a date (perhaps "Published ...", a weekday, a time): its date."""
+    """A line that is only a date (perhaps "Published ...", a weekday, a time): its date.
+
+    An "Updated ..." tail after the publication date is allowed: `Published May 2 | Updated an hour ago`.
+    """
+    if len(text) > DATE_LINE_MAX_CHARS:
+        return None
+    whole = _only_date(_UPDATED_TAIL.split(text, maxsplit=1)[0] or text)
+    if whole or not _DATE_SEGMENTS.search(text):
+        return whole
+    # `Updated Jun. 8, 2019 8:21 am ET / Original Jun. 8, 2019`: every segment a date; the original wins.
+    segments = [segment for segment in _DATE_SEGMENTS.split(text) if segment.strip()]
+    dates = [_only_date(segment) for segment in segments]
+    if not all(dates):
+        return None
+    return next((d for d, seg in zip(dates, segments, strict=True) if not _UPDATED.match(seg)), dates[0])
+
+
+def _only_date(text: str) -> str | None:
     found = find_date(text)
     if not found:
         return None
-    leftover = _DATE_PREFIX.sub("", text.replace(found[1].group(0), " "))
-    leftover = re.sub(r"[\d:,.|/\s-]|\b(am|pm|[a-z]{2,4}t|utc|gmt|at)\b", "", leftover, flags=re.I)
+    leftover = _DATE_PREFIX.sub("", text.replace(found[1].group(0), " ").strip())
+    leftover = _DATE_FILLER.sub("", leftover)
     return found[0] if len(leftover) <= 3 else None
 
 
@@ -158,45 +262,78 @@ class Byline:
 
 
 def parse_byline(text: str) -> Byline | None:
-    """`By Matthew Olay, DOD News` -> names ["Matthew Olay"], source "DOD News"; None if no names."""
+    """`By Matthew Olay, DOD News` -> names ["Matthew Olay"], source "DOD News"; None if no names.
+
+    Also reads a bare value (`Jane Doe; John Roe` from a meta tag). Parsing stops at a date, a
+    time or words such as "Updated", so that `By A Monday, May 5` gives only A.
+    """
     text = re.sub(r"\s+", " ", text).strip(" |-–—")
-    match = _BYLINE.match(text)
-    body = match.group(1) if match else text
-    body = re.split(r"\s+(?:updated|published|posted)\b|\s+\|\s+", body, maxsplit=1, flags=re.I)[0]
-    body = body.strip(" ,;:")
-    names, source = [], None
-    for piece in _NAME_SPLIT.split(body):
-        piece = piece.strip(" .,;")
-        if not piece:
+    if "@" in text and not re.search(r"\s", text):
+        return None  # an e-mail address or a handle, never a byline
+    body = _byline_body(text)
+    if body is None:
+        body = text
+    body = _BYLINE_END.split(body, maxsplit=1)[0]
+    pieces = [piece for chunk in _BYLINE_SEPARATOR.split(body) for piece in _NAME_SPLIT.split(chunk)]
+    names: list[str] = []
+    source_parts: list[str] = []
+    for piece in pieces:
+        piece = piece.strip(" .,;:")
+        if not piece or "@" in piece:
             continue
-        if is_person_name(piece) and source is None:
+        if not source_parts and is_person_name(piece):
             names.append(piece)
+        elif not source_parts and "," not in body and (glued := _split_name_outlet(piece)):
+            names.append(glued[0])
+            source_parts.append(glued[1])
         elif names:
-            source = piece if source is None else f"{source}, {piece}"
+            source_parts.append(piece)
         else:
             return None
-    return Byline(names, source) if names else None
+    if not names:
+        return None
+    source = ", ".join(p for p in source_parts if not _ROLE.match(p)) or None
+    return Byline(names, source)
+
+
+def _split_name_outlet(piece: str) -> tuple[str, str] | None:
+    """`JILL LAWLESS Associated Press` -> ("JILL LAWLESS", "Associated Press"): a name glued to its outlet."""
+    words = piece.split()
+    for size in (3, 2):
+        head, tail = " ".join(words[:size]), " ".join(words[size:])
+        if tail and is_person_name(head) and _OUTLET_WORDS.search(tail) and not _OUTLET_WORDS.search(head):
+            return head, tail
+    return None
+
+
+def _byline_body(text: str) -> str | None:
+    """What follows the byline marker, when the marker opens the text or follows only a date."""
+    for match in _BY.finditer(text):
+        prefix = text[: match.start()].strip(" |-–—•·,")
+        if not prefix or find_date(prefix) or re.fullmatch(r"[\w\s.,:]{0,40}(ago|\d{4})", prefix, re.I):
+            return match.group("names")
+    return None
 
 
 def is_person_name(text: str) -> bool:
+    """Two to five capitalised words, none of them a role, an outlet word or a page word."""
     words = text.split()
-    if not 1 < len(words) <= 5 or _NOT_NAMES.match(text) or _OUTLET_WORDS.search(text):
+    if not 1 < len(words) <= 5 or _OUTLET_WORDS.search(text):
         return False
-    if any(ch.isdigit() for ch in text) or find_date(text):
+    if any(ch.isdigit() for ch in text) or any(_NOT_NAME_WORD.match(w.strip(".:,")) for w in words):
         return False
-    return all(
-        w[:1].isupper() or w.lower() in {"de", "van", "von", "der", "da", "del", "la", "le", "bin", "al"} for w in words
-    )
+    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
 
 
 def byline_in_line(text: str) -> Byline | None:
-    """A byline stated by a line: `By ...`, or a `date | By ...` line."""
+    """A byline stated by a line: `By ...`, `date | By ...`, or `Jane Doe | Reporter`."""
     if len(text.split()) > BYLINE_MAX_WORDS:
         return None
-    for part in re.split(r"\s+\|\s+", text):
-        part = part.strip()
-        if _BYLINE.match(part):
-            return parse_byline(part)
+    if _byline_body(text) is not None:
+        return parse_byline(text)
+    parts = [part.strip() for part in re.split(r"\s+[|–—-]\s+|,\s+", text)]
+    if len(parts) == 2 and is_person_name(parts[0]) and _ROLE.match(parts[1]):
+        return Byline([parts[0]], None)
     return None
 
 
@@ -204,10 +341,20 @@ def byline_in_line(text: str) -> Byline | None:
 
 
 def extract_caption_blocks(doc: Document) -> None:
-    """Turn caption blocks among the kept lines into images and take them out of the body."""
+    """Turn caption blocks in and just above the body into images and take them out of the body.
+
+    The lead photo often sits between the headline and the first paragraph, where the classifier
+    may already have dropped it as "not prose": such lines are still read (a caption is metadata
+    whatever the classifier thought of it), but never lines a rule dropped or lines far from the body.
+    """
     lines = doc.lines
-    for index, line in enumerate(lines):
-        if not line.keep:
+    kept = [index for index, line in enumerate(lines) if line.keep]
+    if not kept:
+        return
+    start = max(0, kept[0] - CAPTION_HEADER_LINES)
+    for index in range(start, kept[-1] + 1):
+        line = lines[index]
+        if not line.keep and line.decider is not Decider.CLASSIFIER:
             continue
         paren = _PAREN_CREDIT.match(line.text)
         if paren:
@@ -231,11 +378,12 @@ def _caption_block(lines: list[Line], credit_index: int, credit: str) -> Image:
     index = credit_index
     while index > 0 and len(group) < 3 and not lines[index].blank_before:
         index -= 1
-        if lines[index].decider in (Decider.RULE, Decider.METADATA):
+        if lines[index].decider in (Decider.RULE, Decider.METADATA) or len(lines[index].text) > CAPTION_MAX_CHARS:
             break
         group.append(lines[index])
-    if not group and credit_index > 0 and lines[credit_index - 1].keep:
-        group = [lines[credit_index - 1]]  # one block per line: the caption is the line above
+    above = lines[credit_index - 1] if credit_index > 0 else None
+    if not group and above is not None and above.keep and len(above.text) <= CAPTION_MAX_CHARS:
+        group = [above]  # one block per line: the caption is the line above
     roles = ("caption", "title", "alt") if len(group) == 3 else ("caption", "title")
     for line, role in zip(group, roles, strict=False):
         if role == "title" and line.text.endswith(_SENTENCE_END):
@@ -248,47 +396,205 @@ def _caption_block(lines: list[Line], credit_index: int, credit: str) -> Image:
 # --- the whole text step ----------------------------------------------------------------------
 
 
+def drop_recipient_lines(doc: Document) -> None:
+    """`This email was sent to jane@example.com`: a subscriber's address never reaches the output.
+
+    A short wrapper line naming the recipient leaves the body; in a longer line (a table that
+    the extractor flattened into one line) only the address goes.
+    """
+    for line in doc.lines:
+        if not line.keep or "@" not in line.text or not _RECIPIENT.search(line.text):
+            continue
+        if len(line.text) <= RECIPIENT_LINE_MAX_CHARS:
+            line.drop("metadata: recipient address", Decider.METADATA)
+        else:
+            line.text = _EMAIL.sub("", line.text)
+
+
 def extract_text_metadata(doc: Document) -> None:
     """Fill title, date, byline and images from the lines around and inside the body."""
+    drop_recipient_lines(doc)
     extract_caption_blocks(doc)
     kept = [i for i, line in enumerate(doc.lines) if line.keep]
     if not kept:
         return
     prose = [i for i in kept if (doc.lines[i].score or 0) > 0]
-    _search_header(doc, prose[0] if prose else kept[0])
+    first = prose[0] if prose else kept[0]
+    title_index = _header_inside_body(doc)
+    if title_index is None:
+        title_index = _title_above_meta(doc, first)
+    if title_index is None:
+        title_index = _repeated_title(doc, first)
+    if title_index is not None and doc.title is None:
+        doc.title = doc.lines[title_index].text
+        doc.lines[title_index].drop("metadata: title", Decider.METADATA)
+    _search_header(doc, first, stop=title_index if title_index is not None else -1)
     _search_footer(doc, kept[-1])
     _take_dateline(doc)
 
 
-def _search_header(doc: Document, first: int) -> None:
-    """Walk up from the first prose line: dateline, byline and the headline sit just above it."""
-    seen = 0
-    for index in range(first - 1, -1, -1):
+def _search_header(doc: Document, first: int, stop: int = -1) -> None:
+    """Walk up from the first prose line: dateline, byline and the headline sit just above it.
+
+    Share buttons, bullets and one- or two-word lines (`0`, `@handle`) do not use up the search
+    budget: headers are full of them. A bare name line right above a dateline is the byline.
+    """
+    seen = walked = 0
+    date_was_updated = False  # walking up, an "Updated" line comes before the "Published" one
+    below_is_date = False  # the line just below (visited just before) was a dateline
+    for index in range(first - 1, stop, -1):
         line = doc.lines[index]
         if line.decider in (Decider.RULE, Decider.METADATA):
             continue
-        if (line.score or 0) > 0 or seen >= HEADER_SEARCH_LINES:
+        walked += 1
+        if (line.score or 0) > 0 or seen >= HEADER_SEARCH_LINES or walked > HEADER_WALK_MAX_LINES:
             break
-        seen += 1
         text = line.text
-        if doc.byline is None and (byline := byline_in_line(text)):
+        seen += not _header_filler(text)
+        is_date = False
+        next_to_header = below_is_date or index - 1 == stop or (index > 0 and is_date_line(doc.lines[index - 1].text))
+        if doc.byline is None and (byline := byline_in_line(text) or _bare_name_byline(text, next_to_header)):
             _set_byline(doc, byline)
             if doc.date is None and (found := find_date(text)):
                 doc.date = found[0]
             line.drop("metadata: byline", Decider.METADATA)
-        elif doc.date is None and (date := is_date_line(text)):
-            doc.date = date
+        elif (doc.date is None or date_was_updated) and (date := is_date_line(text)):
+            if doc.date is None or not _UPDATED.match(text):
+                doc.date, date_was_updated = date, bool(_UPDATED.match(text))
             line.drop("metadata: date", Decider.METADATA)
+            is_date = True
+        elif _page_words_line(text):
+            if doc.date is None and (found := find_date(text)):
+                doc.date = found[0]
+            line.drop("metadata: byline or date without names", Decider.METADATA)
         elif doc.title is None and _heading_like(text):
             doc.title = text
             line.drop("metadata: title", Decider.METADATA)
             break
+        below_is_date = is_date
+
+
+def _title_above_meta(doc: Document, first: int) -> int | None:
+    """The heading right above the article's dateline or byline block, nearest to the body first.
+
+    Headers put furniture ("Print this article", "Sharing is caring!", a caption) between the
+    byline and the body, but almost never between the headline and the byline.
+    """
+    for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
+        if not _meta_line(doc.lines[index]):
+            continue
+        for above in range(index - 1, max(-1, index - TITLE_ABOVE_META_LINES - 1), -1):
+            line = doc.lines[above]
+            if line.decider is Decider.RULE or _meta_line(line) or _header_filler(line.text):
+                continue
+            if (line.score or 0) <= 0 and _heading_like(line.text):
+                return above
+            break
+    return None
+
+
+def _header_inside_body(doc: Document) -> int | None:
+    """Headline, dateline and byline that the classifier kept at the top of the body.
+
+    A dateline such as `Friday, May 10, 2019, 04:05 pm PT` reads like a short sentence, and a
+    breadcrumb can open the kept region, so the header sometimes starts inside it. The top
+    kept lines are header when they reach a meta line (date or byline) through nothing but a
+    headline, breadcrumbs repeating it and filler. Returns the headline's index, if any.
+    """
+    top = [i for i, line in enumerate(doc.lines) if line.keep][:BODY_TOP_LINES]
+    meta = next((k for k, i in enumerate(top) if _meta_text(doc.lines[i].text)), None)
+    if meta is None:
+        return None
+    title = None
+    for k in range(meta - 1, -1, -1):
+        text = doc.lines[top[k]].text
+        if title is None and _heading_like(text) and not text.endswith(_SENTENCE_END):
+            title = top[k]
+        elif title is None or doc.lines[title].text not in text:
+            return None  # a real paragraph above the meta line: the body had started
+    end = meta
+    while end < len(top) and _meta_text(doc.lines[top[end]].text):
+        end += 1
+    for k in range(end):
+        index = top[k]
+        if index != title:
+            _take_meta(doc, doc.lines[index])
+    return title
+
+
+def _take_meta(doc: Document, line: Line) -> None:
+    """A header line found inside the body: its byline and date go to the document, it leaves the body."""
+    if doc.byline is None and (byline := byline_in_line(line.text)):
+        _set_byline(doc, byline)
+    if doc.date is None and (date := is_date_line(line.text) or (byline_in_line(line.text) and find_date(line.text))):
+        doc.date = date if isinstance(date, str) else date[0]
+    line.drop("metadata: header inside the body", Decider.METADATA)
+
+
+def _meta_line(line: Line) -> bool:
+    """A dateline, a byline (with or without "By") or header furniture such as "4 Minute Read"."""
+    if line.reason.startswith(("metadata: byline", "metadata: date")):
+        return True
+    if line.decider is Decider.RULE or (line.score or 0) > 0:
+        return False
+    return _meta_text(line.text)
+
+
+def _meta_text(text: str) -> bool:
+    """The text of a dateline, a byline or header furniture (a date line may be long: two stamps)."""
+    if is_date_line(text):
+        return True
+    if len(text.split()) > BYLINE_MAX_WORDS:
+        return False
+    if byline_in_line(text) or _page_words_line(text):
+        return True
+    return len(text.split()) <= BARE_NAME_MAX_WORDS and is_person_name(text)
+
+
+def _repeated_title(doc: Document, first: int) -> int | None:
+    """The heading above the body that the page repeats elsewhere: in its <title> line, a breadcrumb,
+    or an e-mail wrapper's subject line. A page names its own story twice; a menu entry or a
+    teaser near the top rarely sits in the page title too. The nearest such heading wins.
+    """
+    texts = [line.text for line in doc.lines]
+    for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
+        line = doc.lines[index]
+        if line.decider is Decider.RULE or (line.score or 0) > 0 or not _heading_like(line.text):
+            continue
+        if any(other != index and line.text in texts[other] for other in range(len(texts))):
+            return index
+    return None
+
+
+def _header_filler(text: str) -> bool:
+    """Share buttons, bullets, counters and handles: header lines that say nothing."""
+    return text.startswith(("•", "*", "·", "@")) or len(text.split()) <= FILLER_MAX_WORDS
+
+
+def _bare_name_byline(text: str, next_to_header: bool) -> Byline | None:
+    """`Mike Wuerthele` on its own line next to the dateline or right under the headline: the author,
+    named without "By" (a Twitter handle glued to it, `Jane Doe@janedoe`, is dropped)."""
+    name = _HANDLE_TAIL.sub("", text).strip()
+    if next_to_header and len(name.split()) <= BARE_NAME_MAX_WORDS and is_person_name(name):
+        return Byline([name], None)
+    return None
+
+
+def _page_words_line(text: str) -> bool:
+    """`Posted on 2024-07-02 by admin`, `Staff | 4 Minute Read`: header furniture, neither title nor byline."""
+    if len(text.split()) > BYLINE_MAX_WORDS:
+        return False
+    if _byline_body(text) is not None or _CREDIT_BY.match(text):
+        return True
+    return any(_PAGE_WORDS.match(part.strip()) for part in re.split(r"[|·•]", text))
 
 
 def _search_footer(doc: Document, last: int) -> None:
     if doc.byline is not None:
         return
     for line in doc.lines[last : last + FOOTER_SEARCH_LINES + 1]:
+        if _COMMENTS_HEADING.match(line.text):
+            return  # below this, "Posted by" names a commenter
         if byline := byline_in_line(line.text):
             _set_byline(doc, byline)
             line.drop("metadata: byline", Decider.METADATA)
@@ -312,6 +618,12 @@ def _set_byline(doc: Document, byline: Byline) -> None:
 
 def _heading_like(text: str) -> bool:
     words = text.split()
+    if "@" in text:
+        return False  # an address or a handle, never a headline
     if not TITLE_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS or text.startswith(("•", "*", "-", "·")):
         return False
-    return not text.endswith((".", ":", ";", ",")) and is_date_line(text) is None
+    if _CALL_TO_ACTION.match(text) or sum(w.isdigit() for w in words) > TITLE_MAX_NUMBER_SHARE * len(words):
+        return False  # "CLICK FOR RESULTS", a table row such as "40 Casey Mears 1 0 0 0 0"
+    if len(words) <= TITLE_MIN_WORDS and is_person_name(text):
+        return False  # "Adam Clark Estes" above a dateline is the author, not the headline
+    return not text.endswith((".", ":", ";", ",")) and is_date_line(text) is None and _byline_body(text) is None

@@ -9,7 +9,8 @@ from cleaner import html, html_metadata, text
 from cleaner.classify import classify
 from cleaner.document import Document, Format
 from cleaner.errors import InputError
-from cleaner.metadata import extract_text_metadata
+from cleaner.html_settings import DEFAULT_OPTIONS, HtmlOptions
+from cleaner.metadata import drop_recipient_lines, extract_text_metadata
 from cleaner.readers import Source, decode
 from cleaner.rules import RuleFile, load_rules
 from cleaner.sites import select_rule_files
@@ -46,14 +47,14 @@ class Cleaner:
         try:
             data = source.read_bytes()
         except InputError as error:
-            return Document(id=source.id, error=str(error))
-        return self.clean(data, id=source.id)
+            return Document(id=source.id, url=source.url, error=str(error))
+        return self.clean(data, url=source.url, id=source.id)
 
 
 def read(doc: Document, data: bytes | str) -> None:
     """Decode the input and fill format, raw text and the URL the page states."""
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        data = data.encode("utf-8", errors="replace")  # a str may hold lone surrogates, which UTF-8 cannot encode
     decoded = decode(data)
     doc.raw, doc.format = decoded.text, decoded.format
     doc.url = doc.url or decoded.url
@@ -75,9 +76,11 @@ def clean_text(doc: Document, rule_files: list[RuleFile]) -> None:
     extract_text_metadata(doc)
 
 
-def clean_html(doc: Document, rule_files: list[RuleFile]) -> None:
+def clean_html(doc: Document, rule_files: list[RuleFile], options: HtmlOptions = DEFAULT_OPTIONS) -> None:
+    """`options` switches the HTML mechanisms one by one (bench/html_ablation.py); the default runs all."""
     tree = html.parse(doc)
     chosen = select_rule_files(doc, rule_files, html.visible_lines(tree))
-    html.extract(doc, tree, chosen)
+    html.extract(doc, tree, chosen, options)
     text.apply_rules(doc, chosen)
     html_metadata.drop_caption_lines(doc)
+    drop_recipient_lines(doc)

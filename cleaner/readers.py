@@ -5,21 +5,35 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
 
 from cleaner.document import Format
 from cleaner.errors import InputError
 
+if TYPE_CHECKING:
+    from cleaner.containers import JsonlFields
+
 DOCUMENT_SUFFIXES = (".html", ".htm", ".xhtml", ".txt")
 # A decompressed document larger than this is refused: it protects against gzip bombs.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 # How much of the start of a document is looked at for charset and HTML markers.
 SNIFF_BYTES = 8192
+# Text that is not strict UTF-8 is still read as UTF-8 (bad bytes replaced) when it holds at least
+# this many valid multi-byte characters per invalid byte: a UTF-8 page with a few damaged bytes.
+UTF8_VALID_PER_INVALID = 2
+# Undeclared 8-bit text is read as windows-1252 (the browsers' Western default) when that gives only
+# letters and common punctuation, with accented letters at most this share of all letters: French or
+# German prose. Cyrillic or Greek read as cp1252 is mostly accented "letters", Polish gives symbols
+# (¿ ³ ¹); those go to charset detection, which on short Western text guesses Baltic or Central European.
+CP1252_MAX_ACCENTED_SHARE = 0.25
+_CP1252_PUNCTUATION = frozenset("\u00a0«»°·×÷©®™§¶€£¥¢‘’‚“”„–—…•†‡‰‹›¡¿ªº")
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -49,17 +63,31 @@ _HREF_OR_CONTENT = re.compile(r"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input document on disk: where it is and the id it gets in the output."""
+    """One input document: a file on disk, or a record of a container file (WARC, JSONL) or stdin.
+
+    A container record carries its bytes and URL (`data`, `url`) or, when it could not be read,
+    `error`; a plain file is read only when its bytes are needed, so listing a crawl stays cheap.
+    """
 
     id: str
     path: Path
+    data: bytes | None = None
+    url: str | None = None
+    error: str | None = None
 
     def read_bytes(self) -> bytes:
         """The document's bytes, decompressed when it ends in .gz, never beyond MAX_DOCUMENT_BYTES."""
+        if self.error is not None:
+            raise InputError(self.error)
+        if self.data is not None:
+            return self.data
         try:
+            info = self.path.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block the worker, /dev/zero never end
+                raise InputError("not a regular file (a FIFO, socket or device)")
             if self.path.suffix.lower() == ".gz":
                 return _gunzip_capped(self.path)
-            if self.path.stat().st_size > MAX_DOCUMENT_BYTES:
+            if info.st_size > MAX_DOCUMENT_BYTES:
                 raise InputError(f"larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
             return self.path.read_bytes()
         except OSError as error:
@@ -80,25 +108,41 @@ def _gunzip_capped(path: Path) -> bytes:
     return b"".join(chunks)
 
 
-def iter_sources(inputs: Iterable[str | Path]) -> Iterator[Source]:
-    """Every document under the inputs, in a stable order; ids are relative to each input root."""
+def iter_sources(inputs: Iterable[str | Path], fields: JsonlFields | None = None) -> Iterator[Source]:
+    """Every document under the inputs, in a stable order; ids are relative to each input root.
+
+    `-` is standard input; WARC and JSONL files named explicitly yield one Source per record
+    (`id#N`), read lazily; `fields` names the JSONL fields. Folders are walked for documents and
+    WARC files; JSONL only when named, because JSONL is also what a run writes.
+    """
+    from cleaner import containers  # containers builds on Source: imported here to avoid a cycle
+
     for given in inputs:
+        if str(given) == containers.STDIN_NAME:
+            yield from containers.iter_stdin(fields)
+            continue
         root = Path(given)
         if root.is_dir():
-            yield from _walk(root)
+            yield from _walk(root, fields)
+        elif containers.container_kind(root.name):
+            yield from containers.iter_container(root, root.name, fields)
         else:
             # An explicitly named file is read whatever its suffix; a missing one fails at read.
             yield Source(id=root.name, path=root)
 
 
-def _walk(root: Path) -> Iterator[Source]:
+def _walk(root: Path, fields: JsonlFields | None) -> Iterator[Source]:
+    from cleaner import containers
+
     # followlinks=False: a symlink loop in a crawl folder cannot make the walk endless.
     for folder, subfolders, files in os.walk(root, followlinks=False):
         subfolders.sort()
         for name in sorted(files):
+            path = Path(folder) / name
             if is_document_name(name):
-                path = Path(folder) / name
                 yield Source(id=path.relative_to(root).as_posix(), path=path)
+            elif containers.container_kind(name) == "warc":
+                yield from containers.iter_container(path, path.relative_to(root).as_posix(), fields)
 
 
 def is_document_name(name: str) -> bool:
@@ -158,12 +202,47 @@ def _to_text(body: bytes, encoding: str | None, is_html: bool) -> tuple[str, str
     for name in candidates:
         try:
             return body.decode(name), name
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # ValueError: any UnicodeError, e.g. charset="undefined" or "idna"
             continue
+    if _mostly_utf8(body):
+        return body.decode("utf-8", errors="replace"), "utf-8"
+    if _plausible_cp1252(body):
+        return body.decode("cp1252"), "cp1252"
     best = from_bytes(body[: 1 << 20]).best()
     if best is not None and best.encoding:
         return body.decode(best.encoding, errors="replace"), best.encoding
     return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """UTF-8 with a few damaged bytes, as browsers read it: valid multi-byte characters outnumber the bad bytes.
+
+    Without this, one stray byte sends a UTF-8 page to charset detection, which then turns every
+    accented letter and typographic quote of the page into mojibake. Text in a legacy 8-bit
+    charset almost never forms valid multi-byte UTF-8 sequences, so it still goes to detection.
+    """
+    decoded = body.decode("utf-8", errors="replace")
+    invalid = decoded.count("\ufffd") - body.count("\ufffd".encode())
+    non_ascii = len(decoded) - len(decoded.encode("ascii", "ignore")) - decoded.count("\ufffd")
+    return non_ascii >= UTF8_VALID_PER_INVALID * invalid
+
+
+def _plausible_cp1252(body: bytes) -> bool:
+    """Whether undeclared 8-bit bytes read as windows-1252 look like Western prose (see CP1252_MAX_ACCENTED_SHARE)."""
+    try:
+        text = body.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    accented = letters = 0
+    for char in text:
+        if char.isascii():
+            letters += char.isalpha()
+        elif char.isalpha():
+            accented += 1
+            letters += 1
+        elif char not in _CP1252_PUNCTUATION:
+            return False
+    return accented <= CP1252_MAX_ACCENTED_SHARE * letters
 
 
 def find_url(html: str) -> str | None:

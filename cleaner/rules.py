@@ -41,8 +41,20 @@ MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
 MAX_PATTERN_CHARS = 4096
 # RE2 refuses to build automata bigger than this, so a pattern cannot exhaust memory either.
 RE2_MAX_MEM = 8 << 20
+# RE2 time is linear in the text but grows with the compiled program when its DFA gives up
+# (`(?:.*a.{30}){20}` costs ~10 µs per character): a bigger program is rejected at load. The
+# largest shipped pattern (a long alternation of cookie phrases) compiles to under 4,000.
+MAX_PROGRAM_SIZE = 10_000
+# Rule patterns only look at lines up to this long: boilerplate lines are short, and it keeps the
+# per-line cost of even a worst-case pattern to a fraction of a second.
+MAX_MATCH_CHARS = 10_000
+# tomllib recurses once per nesting level: deeper nesting than Python's stack is a hostile file.
+_TOML_ERRORS = (tomllib.TOMLDecodeError, RecursionError)
 
-_FILE_KEYS = {"schema_version", "id", "description", "source", "pages", "scope", "rule"}
+# `template` ("site" or "family") and a rule's `digest` (of its content when learned, to tell hand edits)
+# are written by `cleaner learn`.
+_FILE_KEYS = {"schema_version", "id", "description", "source", "pages", "scope", "rule", "template"}
+_TEMPLATES = {"site", "family"}
 _SCOPE_KEYS = {"everywhere", "domains", "fingerprints", "min_fingerprints"}
 _RULE_KEYS = {
     "id",
@@ -57,6 +69,7 @@ _RULE_KEYS = {
     "enabled",
     "pages",
     "share",
+    "digest",
 }
 _SOURCES = {"hand-written", "learned"}
 _BULLETS = "•·*‣▪►»|-–—"
@@ -127,6 +140,7 @@ class RuleFile:
     description: str = ""
     source: str = "hand-written"
     pages: int | None = None
+    template: str = ""  # "site" or "family" for learned files: a page is recognised as one site at most
 
     def applies_to_site(self, site: str | None, host: str | None) -> bool:
         if self.scope.everywhere:
@@ -142,8 +156,23 @@ class RuleFile:
         return hits
 
 
-def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pattern") -> object:
-    """Compile a rule pattern with RE2, or raise RuleError naming file and line."""
+class BoundedPattern:
+    """A compiled RE2 rule pattern that refuses lines longer than MAX_MATCH_CHARS (see there)."""
+
+    __slots__ = ("_regex", "pattern", "programsize")
+
+    def __init__(self, regex):
+        self._regex, self.pattern, self.programsize = regex, regex.pattern, regex.programsize
+
+    def fullmatch(self, text: str) -> object | None:
+        return self._regex.fullmatch(text) if len(text) <= MAX_MATCH_CHARS else None
+
+
+def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pattern") -> BoundedPattern:
+    """Compile a rule pattern with RE2, or raise RuleError naming file and line.
+
+    Groups never capture (only match/no match is used), which keeps RE2 on its fast DFA path.
+    """
     if not isinstance(pattern, str) or not pattern:
         raise RuleError(*where, f"{what} must be a non-empty string")
     if len(pattern) > MAX_PATTERN_CHARS:
@@ -152,11 +181,16 @@ def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pa
     options.case_sensitive = False
     options.log_errors = False
     options.max_mem = RE2_MAX_MEM
+    options.never_capture = True
     try:
-        return re2.compile(pattern, options)
+        regex = re2.compile(pattern, options)
     except re2.error as error:
         message = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
         raise RuleError(*where, f"bad {what} {pattern!r}: {message} (RE2 syntax)") from error
+    if regex.programsize > MAX_PROGRAM_SIZE:
+        reason = f"{what} is too complex (RE2 program size {regex.programsize} > {MAX_PROGRAM_SIZE}); split it"
+        raise RuleError(*where, reason)
+    return BoundedPattern(regex)
 
 
 def fingerprint_pattern(text: str, where: tuple[str, int | None]) -> object:
@@ -168,7 +202,8 @@ def fingerprint_pattern(text: str, where: tuple[str, int | None]) -> object:
 def load_rule_file(path: str | Path) -> RuleFile:
     path = str(path)
     try:
-        raw_bytes = Path(path).read_bytes()
+        with open(path, "rb") as stream:  # read one byte past the cap: a huge file is never loaded whole
+            raw_bytes = stream.read(MAX_RULE_FILE_BYTES + 1)
     except OSError as error:
         raise RuleError(path, None, f"cannot read rule file: {error.strerror or error}") from error
     if len(raw_bytes) > MAX_RULE_FILE_BYTES:
@@ -178,7 +213,7 @@ def load_rule_file(path: str | Path) -> RuleFile:
         data = tomllib.loads(raw)
     except UnicodeDecodeError as error:
         raise RuleError(path, None, f"not UTF-8 text: {error}") from error
-    except tomllib.TOMLDecodeError as error:
+    except _TOML_ERRORS as error:
         found = re.search(r"line (\d+)", str(error))
         raise RuleError(path, int(found.group(1)) if found else None, f"invalid TOML: {error}") from error
     return parse_rule_file(data, path, raw)
@@ -192,9 +227,15 @@ def parse_rule_file(data: dict, path: str, raw: str = "") -> RuleFile:
         raise RuleError(path, locator.key_line("schema_version"), f"schema_version must be {SCHEMA_VERSION}")
     file_id = _string(data, "id", path, locator.key_line, required=True)
     source = data.get("source", "hand-written")
-    if source not in _SOURCES:
+    if not isinstance(source, str) or source not in _SOURCES:
         raise RuleError(path, locator.key_line("source"), f"source must be one of {sorted(_SOURCES)}")
+    template = data.get("template", "")
+    if template and (not isinstance(template, str) or template not in _TEMPLATES):
+        raise RuleError(path, locator.key_line("template"), f"template must be one of {sorted(_TEMPLATES)}")
     scope = _parse_scope(data.get("scope"), path, locator)
+    for key, kind in (("description", str), ("pages", int)):
+        if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
+            raise RuleError(path, locator.key_line(key), f"`{key}` has the wrong type ({type(data[key]).__name__})")
     rule_tables = data.get("rule", [])
     if not isinstance(rule_tables, list):
         raise RuleError(*top, "`rule` must be an array of tables: write [[rule]]")
@@ -214,6 +255,7 @@ def parse_rule_file(data: dict, path: str, raw: str = "") -> RuleFile:
         description=str(data.get("description", "")),
         source=source,
         pages=data.get("pages"),
+        template=template,
     )
 
 
@@ -268,6 +310,7 @@ def _parse_rule(table, file_id: str, where: tuple[str, int | None]) -> Rule:
     rule.pages = _typed(table, "pages", int, None, where, rule_id)
     share = _typed(table, "share", (int, float), None, where, rule_id)
     rule.share = float(share) if share is not None else None
+    _typed(table, "digest", str, None, where, rule_id)
     needs = {Kind.LINE: "lines", Kind.PATTERN: "pattern", Kind.BLOCK: "start", Kind.XPATH: "xpath"}[kind]
     if needs not in table:
         raise RuleError(*where, f"rule {rule_id!r} of kind {kind.value} needs `{needs}`")

@@ -14,7 +14,9 @@ from cleaner.rules import RuleFile, normalize_line
 @cache
 def _extractor() -> tldextract.TLDExtract:
     # suffix_list_urls=(): use the public suffix list snapshot shipped with tldextract, never the network.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    # Private suffixes (blogspot.com, github.io) count: each blog on a shared host is its own site, so
+    # rules learned from one Blogger blog are not applied to every other one.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def host_of(url: str | None) -> str | None:
@@ -41,24 +43,39 @@ def select_rule_files(doc: Document, rule_files: list[RuleFile], lines: list[str
 
     A file applies when its scope is everywhere, when the document's site is one of its
     domains, or when at least `min_fingerprints` of its fingerprint lines occur in the
-    document (how text with no URL is recognised).
+    document (how text with no URL is recognised). A page is one site: of the learned site
+    files (template = "site") recognised by fingerprints alone, only the one whose
+    fingerprints the page shows best applies, and none when its URL already named one.
     """
     doc.site = registered_domain(doc.url)
     host = host_of(doc.url)
     normalized = {normalize_line(line) for line in lines if line.strip()}
-    chosen = []
+    chosen: list[RuleFile] = []
+    sites_by_print: list[tuple[float, RuleFile]] = []
     for rule_file in rule_files:
-        by_site = rule_file.applies_to_site(doc.site, host)
-        by_print = (
-            not by_site
-            and rule_file.scope.has_fingerprints
-            and rule_file.fingerprint_hits(normalized) >= rule_file.scope.min_fingerprints
-        )
-        if by_site or by_print:
+        if rule_file.applies_to_site(doc.site, host):
             chosen.append(rule_file)
-            if by_print:
-                if rule_file.scope.domains and doc.site is None:
-                    doc.site = rule_file.scope.domains[0]
-                elif not rule_file.scope.domains:
-                    doc.families.append(rule_file.id)
+            continue
+        if not rule_file.scope.has_fingerprints:
+            continue
+        hits = rule_file.fingerprint_hits(normalized)
+        if hits < rule_file.scope.min_fingerprints:
+            continue
+        if rule_file.template == "site":
+            sites_by_print.append((hits / len(rule_file.scope.fingerprint_texts), rule_file))
+            continue
+        chosen.append(rule_file)
+        _recognised(doc, rule_file)
+    if sites_by_print and not any(rule_file.template == "site" for rule_file in chosen):
+        best = max(sites_by_print, key=lambda item: item[0])[1]  # on a tie, the first loaded
+        chosen.append(best)
+        _recognised(doc, best)
     return chosen
+
+
+def _recognised(doc: Document, rule_file: RuleFile) -> None:
+    """Record a file recognised by its fingerprints: as the site when it names one, else as a family."""
+    if rule_file.scope.domains and doc.site is None:
+        doc.site = rule_file.scope.domains[0]
+    elif not rule_file.scope.domains:
+        doc.families.append(rule_file.id)

@@ -20,6 +20,7 @@ WRAP_MAX_WIDTH = 100  # wider "wrapping" is just long paragraphs, one per line
 WRAP_SLACK = 20  # a wrapped line ends within this many characters of the width
 WRAP_SHARE = 0.6  # share of long lines that must end near the width
 WRAP_SHORT_LINE = 0.6  # a line shorter than this share of the width, with no comma, ends a paragraph
+_WRAPPED_HYPHEN = re.compile(r"\w-$")  # "long-" at a line end: the wrap split a hyphenated word
 _TERMINAL = tuple('.!?:;"”’»)。！？…')
 
 
@@ -66,10 +67,17 @@ def unwrap(lines: list[Line]) -> list[Line]:
     joined: list[Line] = []
     for line in lines:
         if joined and not line.blank_before and _continues(joined[-1].text, line.text, width):
-            joined[-1].text = f"{joined[-1].text} {line.text}"
+            joined[-1].text = _join(joined[-1].text, line.text)
         else:
             joined.append(Line(text=line.text, blank_before=line.blank_before))
     return joined
+
+
+def _join(previous: str, current: str) -> str:
+    """Two wrapped lines as one: a word wrapped at its hyphen ("long-" + "term") is rejoined without a space."""
+    if _WRAPPED_HYPHEN.search(previous) and current[:1].isalnum():
+        return previous + current
+    return f"{previous} {current}"
 
 
 def _continues(previous: str, current: str, width: int) -> bool:

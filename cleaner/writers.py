@@ -8,24 +8,34 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 from cleaner.document import Document
 
 FORMATS = ("jsonl", "txt", "md")
+# Output files are readable by all, like any file a command writes (mkstemp alone gives 0600).
+OUTPUT_MODE = 0o644
 _INPUT_SUFFIXES = (".gz", ".html", ".htm", ".xhtml", ".txt", ".jsonl", ".warc")
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[IO[str]]:
-    """A text file that appears at `path` only when the block completes without error."""
+def atomic_file(path: Path, temp_dir: Path | None = None) -> Iterator[IO[str]]:
+    """A text file that appears at `path` only when the block completes without error.
+
+    `temp_dir` (on the same file system) holds the file while it is written: a folder that is
+    removed later, so that even a kill -9 mid-write leaves nothing beside `path`.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if temp_dir is not None:
+        temp_dir.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=temp_dir or path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temp, OUTPUT_MODE)  # mkstemp makes the file private; output is meant to be read
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             yield stream
             stream.flush()
@@ -59,8 +69,9 @@ def render(doc: Document, fmt: str) -> str:
 
 def output_path(root: Path, doc_id: str, fmt: str) -> Path:
     """Where a document's file goes: the input tree mirrored under root, never outside it."""
-    path_part, _, record = doc_id.partition("#")
-    parts = [p for p in PurePosixPath(path_part.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+    path_part, _, record = doc_id.replace("\0", "_").partition("#")  # no file name may hold a NUL
+    # Split by hand: PurePosixPath keeps a leading "//" as a root part, which joinpath would make absolute.
+    parts = [p for p in path_part.replace("\\", "/").split("/") if p not in ("", ".", "..")]
     name = parts[-1] if parts else "document"
     lowered = name.lower()
     changed = True
@@ -69,8 +80,9 @@ def output_path(root: Path, doc_id: str, fmt: str) -> Path:
         for suffix in _INPUT_SUFFIXES:
             if lowered.endswith(suffix) and len(lowered) > len(suffix):
                 name, lowered, changed = name[: -len(suffix)], lowered[: -len(suffix)], True
-    if record:
-        name = f"{name}_{record}"
+    if record:  # a container's record id is part of one file name, whatever it holds
+        safe_record = record.replace("/", "_").replace("\\", "_")
+        name = f"{name}_{safe_record}"
     return root.joinpath(*parts[:-1], f"{name}.{fmt}")
 
 
@@ -109,7 +121,150 @@ class FolderWriter:
         return None
 
 
+def overwritten_input(out: Path, fmt: str, inputs: Iterable[str]) -> str | None:
+    """The input that writing `out` would replace or write into, if any: a run never modifies its inputs.
+
+    JSONL replaces the file `out`; txt/md write a mirror of the inputs into the folder `out`,
+    so that folder may not be an input folder or the folder of an input file.
+    """
+    target = out.resolve()
+    for given in inputs:
+        if given == "-":
+            continue
+        path = Path(given).resolve()
+        folder = path if path.is_dir() else path.parent
+        if target == path or (fmt != "jsonl" and target == folder):
+            return given
+    return None
+
+
 def open_writer(out: Path, fmt: str) -> JsonlWriter | FolderWriter:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return JsonlWriter(out) if fmt == "jsonl" else FolderWriter(out, fmt)
+
+
+# --- Sharded, resumable output -------------------------------------------------------------------
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def work_folder(out: Path) -> Path:
+    """The hidden folder beside the output where a run keeps finished shards and its manifest."""
+    return out.parent / f".{out.name}.work"
+
+
+def shard_path(work: Path, shard: int) -> Path:
+    return work / f"shard-{shard:06d}.jsonl"
+
+
+class Manifest:
+    """Which shards of a run are complete, for a run identified by its fingerprint.
+
+    A shard is recorded only after its file has been renamed into place, and the manifest itself
+    is replaced atomically, so after a crash (even kill -9) every shard it lists is whole.
+    """
+
+    def __init__(self, work: Path, fingerprint: str):
+        self.path, self.fingerprint = work / MANIFEST_NAME, fingerprint
+        self.shards: dict[int, dict[str, int]] = {}
+
+    def load(self) -> bool:
+        """Read the shards done by an earlier run of the same fingerprint; False if there is none."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if data.get("version") != MANIFEST_VERSION or data.get("fingerprint") != self.fingerprint:
+            return False
+        self.shards = {int(k): v for k, v in data.get("shards", {}).items()}
+        return True
+
+    def mark_done(self, shard: int, docs: int, errors: int) -> None:
+        self.shards[shard] = {"docs": docs, "errors": errors}
+        data = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "shards": self.shards}
+        with atomic_file(self.path) as stream:
+            json.dump(data, stream, indent=1, sort_keys=True)
+
+
+class ShardedOutput:
+    """Documents written shard by shard, so an interrupted run can resume where it stopped.
+
+    Documents arrive in input order tagged with their index; index // shard_size is the shard.
+    JSONL: each shard is a file in the work folder, merged into OUT atomically by `finish`.
+    txt/md: files go straight to the OUT folder (each atomically); the manifest records shards.
+    """
+
+    def __init__(self, out: Path, fmt: str, fingerprint: str, shard_size: int, *, force: bool = False):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.out, self.fmt, self.shard_size = out, fmt, shard_size
+        self.work = work_folder(out)
+        if force:
+            self.discard()
+        self.manifest = Manifest(self.work, fingerprint)
+        self.resumed = self.manifest.load()
+        if not self.resumed:
+            self.discard()  # left by a run with other arguments: its shards do not fit this run
+        self._shard: int | None = None
+        self._docs = self._errors = 0
+        self._context = None
+        self._stream: IO[str] | None = None
+        self._folder = FolderWriter(out, fmt) if fmt != "jsonl" else None
+
+    def is_done(self, index: int) -> bool:
+        """Whether the document at this input index is already in a completed shard."""
+        return index // self.shard_size in self.manifest.shards
+
+    def done_counts(self) -> tuple[int, int]:
+        """(documents, errors) in the shards completed by earlier runs."""
+        shards = self.manifest.shards.values()
+        return sum(s["docs"] for s in shards), sum(s["errors"] for s in shards)
+
+    def write(self, index: int, doc: Document) -> None:
+        shard = index // self.shard_size
+        if shard != self._shard:
+            self._commit()
+            self._open(shard)
+        self._docs += 1
+        self._errors += bool(doc.error)
+        if self._stream is not None:
+            self._stream.write(record_line(doc))
+        else:
+            self._folder.write(doc)
+
+    def finish(self) -> None:
+        """Commit the last shard, then (JSONL) merge every shard into OUT and remove the work folder."""
+        self._commit()
+        if self.fmt == "jsonl":
+            with atomic_file(self.out, temp_dir=self.work) as stream:
+                for shard in sorted(self.manifest.shards):
+                    with shard_path(self.work, shard).open(encoding="utf-8") as part:
+                        shutil.copyfileobj(part, stream, 1 << 20)
+        self.discard()
+
+    def abort(self, failed: BaseException) -> None:
+        """Drop the shard in progress; completed shards stay for the next run to resume from."""
+        if self._context is not None:
+            self._context.__exit__(type(failed), failed, failed.__traceback__)
+            self._context = self._stream = None
+
+    def discard(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def _open(self, shard: int) -> None:
+        self._shard, self._docs, self._errors = shard, 0, 0
+        if self.fmt == "jsonl":
+            self._context = atomic_file(shard_path(self.work, shard))
+            self._stream = self._context.__enter__()
+
+    def _commit(self) -> None:
+        if self._shard is None:
+            return
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
+            self._context = self._stream = None
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.manifest.mark_done(self._shard, self._docs, self._errors)
+        self._shard = None

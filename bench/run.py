@@ -1,0 +1,369 @@
+"""`make bench`: speed, memory and quality of `cleaner clean`, written to bench/results.md.
+
+    .venv/bin/python bench/run.py [--shared ../shared] [--repeat 12] [--text-repeat 40] [--trials 2]
+                                  [--rss-mb 256] [--out FILE]
+
+What it measures, on a crawl built from shared/dev (its pages repeated `--repeat` times so that
+start-up does not dominate; synthetic pages when shared/ is absent):
+- text mode and HTML mode through the real command, 1 and 2 workers: pages/s and MB/s of input;
+- HTML extraction speed against trafilatura alone (`trafilatura.extract(html, include_comments=False)`)
+  on the same pages, in this process, one core each, so both sides pay the same for nothing else;
+- peak memory (RSS of the whole process tree: command, fork server and workers, sampled) on a
+  generated WARC crawl of `--rss-mb` MB (the done-when bar is for 1024 MB; the default is smaller
+  so that `make bench` stays a few minutes; the size used is in the table);
+- learn (cleaner.learn, when it exists) on the dev sites' pages: pages/s and MB/s;
+- body quality (F1, exact pages) on dev HTML and dev text, when shared/dev exists.
+Timings are wall-clock on a machine that may be busy: the load average is printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cleaner.evaluate import load_predictions, score  # noqa: E402
+from cleaner.pipeline import Cleaner  # noqa: E402
+
+CLEANER = [sys.executable, "-c", "from cleaner.cli import main; main()"]
+# The done-when bars of issue 7.
+BAR_SPEEDUP_2_WORKERS = 1.8
+BAR_HTML_RATIO = 1.0
+BAR_TEXT_MB_S_PER_WORKER = 10.0
+BAR_PEAK_RSS_MB = 500
+BAR_RSS_CRAWL_MB = 1024
+# How often the process tree's memory is sampled: often enough to see a worker's peak.
+RSS_SAMPLE_SECONDS = 0.05
+SYNTHETIC_PAGES = 60
+SEED = 7
+SYNTHETIC_WORDS = (
+    "council harbour voted build wall quay flooding engineers meeting tides residents work the a of to and"
+)
+
+
+@dataclass
+class Corpus:
+    """The pages a benchmark crawl is built from: (name, bytes) for text and for HTML."""
+
+    text: list[tuple[str, bytes]]
+    html: list[tuple[str, bytes]]
+    origin: str
+
+
+@dataclass
+class Timing:
+    pages: int
+    mb: float
+    seconds: float
+    peak_tree_mb: float = 0.0
+    peak_process_mb: float = 0.0
+    cpu_seconds: float = 0.0  # user + system time of the command and all its processes
+    errors: int = 0  # documents that failed: a run of failures is fast and says little about speed
+
+    @property
+    def mb_cpu_s(self) -> float:
+        """MB per CPU-second: one worker's speed, and unlike wall time not slowed by a busy machine."""
+        return self.mb / self.cpu_seconds if self.cpu_seconds else 0.0
+
+    @property
+    def pages_s(self) -> float:
+        return self.pages / self.seconds
+
+    @property
+    def mb_s(self) -> float:
+        return self.mb / self.seconds
+
+
+@dataclass
+class Results:
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (what, figure, bar)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, what: str, figure: str, bar: str = "") -> None:
+        self.rows.append((what, figure, bar))
+        print(f"{what}: {figure} {bar}".rstrip(), flush=True)
+
+
+def load_corpus(shared: Path) -> Corpus:
+    dev = shared / "dev"
+    if (dev / "text").is_dir() and (dev / "html").is_dir():
+        text = [(p.name, p.read_bytes()) for p in sorted((dev / "text").glob("*.txt"))]
+        html = [(p.name.removesuffix(".gz"), gzip.decompress(p.read_bytes())) for p in sorted(dev.glob("html/*.gz"))]
+        return Corpus(text, html, f"{dev} ({len(text)} text, {len(html)} HTML pages)")
+    return synthetic_corpus()
+
+
+def synthetic_corpus() -> Corpus:
+    """News-like pages from a seeded word list: menus and footers around paragraphs of prose."""
+    rng = random.Random(SEED)
+    words = SYNTHETIC_WORDS.split()
+    text, html = [], []
+    for number in range(SYNTHETIC_PAGES):
+        paragraphs = [
+            " ".join(rng.choice(words) for _ in range(rng.randint(25, 90))).capitalize() + "."
+            for _ in range(rng.randint(4, 12))
+        ]
+        title = f"Story {number}: " + " ".join(rng.choice(words) for _ in range(6))
+        text.append((f"p{number}.txt", "\n".join(["Home | News | Sport", title, *paragraphs, "Share this"]).encode()))
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        page = f"<html><head><title>{title}</title></head><body><nav>Home News</nav><article><h1>{title}</h1>"
+        html.append((f"p{number}.html", (page + body + "</article><footer>Copyright</footer></body></html>").encode()))
+    return Corpus(text, html, f"synthetic ({SYNTHETIC_PAGES} text and HTML pages, seed {SEED})")
+
+
+def write_crawl(folder: Path, pages: list[tuple[str, bytes]], repeat: int) -> tuple[int, float]:
+    """The pages `repeat` times over in numbered sub-folders: (pages, MB)."""
+    total = 0
+    for copy in range(repeat):
+        sub = folder / f"r{copy:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        for name, data in pages:
+            (sub / name).write_bytes(data)
+            total += len(data)
+    return len(pages) * repeat, total / 1e6
+
+
+def write_warc(path: Path, pages: list[tuple[str, bytes]], target_mb: float) -> tuple[int, float]:
+    """A WARC of HTTP responses cycling through the pages until it holds target_mb of pages."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    count, total, target = 0, 0, target_mb * 1e6
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        while total < target:
+            name, data = pages[count % len(pages)]
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            url = f"https://bench.example.com/{count}/{name}"
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(data), http_headers=headers)
+            )
+            count, total = count + 1, total + len(data)
+    return count, total / 1e6
+
+
+def run_measured(args: list[str]) -> tuple[float, float, float, float]:
+    """Run a command; (seconds, peak RSS of its process tree in MB, peak of one process in MB, CPU seconds).
+
+    Memory and CPU are sampled over the whole process tree (the command, the fork server, the
+    workers): getrusage would miss the workers, whose fork server the command never waits for.
+    A process's last RSS_SAMPLE_SECONDS of CPU before it exits may go uncounted.
+    """
+    started = time.perf_counter()
+    process = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peaks, cpu_by_pid = [0.0, 0.0], {}
+
+    def sample() -> None:
+        while process.poll() is None:
+            sizes = []
+            for proc in [process, *_children(process)]:
+                try:
+                    with proc.oneshot():
+                        sizes.append(proc.memory_info().rss)
+                        times = proc.cpu_times()
+                    cpu_by_pid[proc.pid] = times.user + times.system
+                except psutil.Error:
+                    continue
+            peaks[0] = max(peaks[0], sum(sizes) / 2**20)
+            peaks[1] = max(peaks[1], max(sizes, default=0) / 2**20)
+            time.sleep(RSS_SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode not in (0, 1):  # 1: every document failed, which the figures then say
+        raise SystemExit(f"bench: {' '.join(args[3:])} failed ({process.returncode}): {stderr.decode()[-2000:]}")
+    return seconds, peaks[0], peaks[1], sum(cpu_by_pid.values())
+
+
+def _children(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return process.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def clean_cli(crawl: Path, out: Path, workers: int, pages: int, mb: float, trials: int = 1) -> Timing:
+    """The fastest of `trials` runs: other work on the machine only ever slows a run down."""
+    best = None
+    for _ in range(trials):
+        seconds, tree, one, cpu = run_measured(
+            [*CLEANER, "clean", str(crawl), "-o", str(out), "-q", "-w", str(workers)]
+        )
+        if best is None or seconds < best.seconds:
+            best = Timing(pages, mb, seconds, tree, one, cpu, errors=count_errors(out))
+    return best
+
+
+def count_errors(out: Path) -> int:
+    with out.open(encoding="utf-8") as stream:
+        return sum(json.loads(line)["error"] is not None for line in stream)
+
+
+def _errors_note(timing: Timing) -> str:
+    return f" ({timing.errors} of {timing.pages} pages failed)" if timing.errors else ""
+
+
+def in_process_html(pages: list[tuple[str, bytes]]) -> tuple[Timing, Timing]:
+    """cleaner and trafilatura alone on the same HTML pages, one core each, in this process."""
+    import trafilatura
+
+    cleaner = Cleaner()
+    mb = sum(len(d) for _, d in pages) / 1e6
+    for _, data in pages[:3]:  # warm both up: first calls load lazily imported modules
+        cleaner.clean(data)
+        trafilatura.extract(data.decode("utf-8", "replace"), include_comments=False)
+    started = time.process_time()
+    for _, data in pages:
+        cleaner.clean(data)
+    ours = Timing(len(pages), mb, time.process_time() - started)
+    texts = [data.decode("utf-8", "replace") for _, data in pages]
+    started = time.process_time()
+    for html in texts:
+        trafilatura.extract(html, include_comments=False)
+    return ours, Timing(len(pages), mb, time.process_time() - started)
+
+
+def learn_speed(shared: Path) -> Timing | None:
+    """learn() over the dev sites' pages, when cleaner.learn exists (another issue builds it)."""
+    try:
+        from cleaner.learn import learn
+    except ImportError:
+        return None
+    sites = shared / "dev" / "sites"
+    if not sites.is_dir():
+        return None
+    files = [p for p in sites.rglob("page-*") if p.is_file()]
+    mb = sum(len(gzip.decompress(p.read_bytes())) if p.suffix == ".gz" else p.stat().st_size for p in files) / 1e6
+    started, cpu = time.perf_counter(), time.process_time()
+    learn([sites])
+    return Timing(len(files), mb, time.perf_counter() - started, cpu_seconds=time.process_time() - cpu)
+
+
+def quality(shared: Path, work: Path, results: Results) -> None:
+    dev = shared / "dev"
+    if not (dev / "gold.json").is_file():
+        results.notes.append("quality: shared/dev is absent, not measured")
+        return
+    gold = json.loads((dev / "gold.json").read_text(encoding="utf-8"))
+    for mode in ("html", "text"):
+        out = work / f"quality-{mode}.jsonl"
+        run_measured([*CLEANER, "clean", str(dev / mode), "-o", str(out), "-q"])
+        _, summary = score(gold, load_predictions(out))
+        failed = count_errors(out)
+        figure = f"F1={summary['F1']:.3f} acc={summary['acc']:.3f}" + (f" ({failed} pages failed)" if failed else "")
+        results.add(f"quality dev {mode} ({summary['docs']} pages)", figure)
+
+
+def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, results: Results) -> None:
+    for mode, pages in (("text", corpus.text), ("html", corpus.html)):
+        crawl = work / f"crawl-{mode}"
+        count, mb = write_crawl(crawl, pages, repeats[mode])
+        one = clean_cli(crawl, work / f"{mode}-1.jsonl", 1, count, mb, trials)
+        two = clean_cli(crawl, work / f"{mode}-2.jsonl", 2, count, mb, trials)
+        size = f"{count} pages, {mb:.1f} MB"
+        figure = f"{one.pages_s:.1f} pages/s, {one.mb_s:.2f} MB/s wall; {one.mb_cpu_s:.2f} MB per CPU-second"
+        figure += _errors_note(one)
+        results.add(f"{mode}, 1 worker ({size})", figure)
+        speedup = one.seconds / two.seconds
+        bar = _bar(speedup >= BAR_SPEEDUP_2_WORKERS, f">= {BAR_SPEEDUP_2_WORKERS}x")
+        figure = f"{two.pages_s:.1f} pages/s, {two.mb_s:.2f} MB/s ({speedup:.2f}x){_errors_note(two)}"
+        results.add(f"{mode}, 2 workers", figure, bar)
+        if mode == "text":
+            ok = one.mb_cpu_s >= BAR_TEXT_MB_S_PER_WORKER
+            figure = f"{one.mb_cpu_s:.2f} (MB per CPU-second of the 1-worker run)"
+            results.add("text MB/s per worker", figure, _bar(ok, f">= {BAR_TEXT_MB_S_PER_WORKER}"))
+    ours, theirs = in_process_html(corpus.html)
+    ratio = ours.pages_s / theirs.pages_s
+    figure = f"{ratio:.2f} (cleaner {ours.pages_s:.1f} pages/s, trafilatura {theirs.pages_s:.1f} pages/s, CPU time)"
+    results.add("HTML speed / trafilatura alone", figure, _bar(ratio >= BAR_HTML_RATIO, f">= {BAR_HTML_RATIO}"))
+
+
+def memory(corpus: Corpus, rss_mb: float, work: Path, results: Results) -> None:
+    warc = work / "rss-crawl.warc"
+    count, mb = write_warc(warc, corpus.html, rss_mb)
+    timing = clean_cli(warc, work / "rss.jsonl", 2, count, mb)
+    warc.unlink()
+    bar = _bar(timing.peak_tree_mb <= BAR_PEAK_RSS_MB, f"<= {BAR_PEAK_RSS_MB} MB on {BAR_RSS_CRAWL_MB} MB")
+    if mb < BAR_RSS_CRAWL_MB * 0.99:
+        bar += f" (this run: {mb:.0f} MB; --rss-mb {BAR_RSS_CRAWL_MB} for the bar's size)"
+    figure = f"{timing.peak_tree_mb:.0f} MB all processes, {timing.peak_process_mb:.0f} MB largest process"
+    results.add(f"peak RSS, WARC crawl of {count} pages, {mb:.0f} MB, 2 workers", figure, bar)
+    results.add("WARC crawl, 2 workers", f"{timing.pages_s:.1f} pages/s, {timing.mb_s:.2f} MB/s{_errors_note(timing)}")
+
+
+def learn(shared: Path, results: Results) -> None:
+    timing = learn_speed(shared)
+    if timing is None:
+        results.add("learn", "not available")
+    else:
+        what = f"learn ({timing.pages} pages, {timing.mb:.1f} MB)"
+        results.add(what, f"{timing.pages_s:.1f} pages/s, {timing.mb_s:.2f} MB/s wall; {timing.mb_cpu_s:.2f} MB/CPU-s")
+
+
+def _bar(ok: bool, bar: str) -> str:
+    return f"{'met' if ok else 'NOT met'}: {bar}"
+
+
+def write_markdown(path: Path, results: Results, corpus: Corpus, args: argparse.Namespace) -> None:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = f"--repeat {args.repeat} --text-repeat {args.text_repeat} --trials {args.trials} --rss-mb {args.rss_mb:g}"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (bench/run.py {command}) on",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {os.cpu_count()} cores, load average {load}.",
+        f"Pages: {corpus.origin}. Timings through the `cleaner clean` command (start-up included) unless",
+        "noted; wall-clock figures depend on what else the machine runs (see the load average), CPU-second",
+        "figures much less; each speed is the fastest of --trials runs. The 2-worker speed-up can only be",
+        "judged on an otherwise idle machine.",
+        "",
+        "| what | figure | done-when bar |",
+        "| --- | --- | --- |",
+        *(f"| {what} | {figure} | {bar} |" for what, figure, bar in results.rows),
+        "",
+        *(f"- {note}" for note in results.notes),
+    ]
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder")
+    parser.add_argument("--repeat", type=int, default=12, help="copies of the dev HTML pages in the HTML crawl")
+    parser.add_argument("--text-repeat", type=int, default=40, help="copies of the dev text pages (20x smaller)")
+    parser.add_argument("--trials", type=int, default=2, help="runs of each speed measurement; the fastest counts")
+    parser.add_argument("--rss-mb", type=float, default=256, help="size of the generated crawl for peak RSS")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    corpus = load_corpus(args.shared)
+    results = Results()
+    with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as temp:
+        work = Path(temp)
+        speed(corpus, {"text": args.text_repeat, "html": args.repeat}, args.trials, work, results)
+        memory(corpus, args.rss_mb, work, results)
+        learn(args.shared, results)
+        quality(args.shared, work, results)
+    write_markdown(args.out, results, corpus, args)
+    print(f"-> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,400 @@
+"""`cleaner learn`: rule files learned from the crawl itself, one per site and one for shared chrome.
+
+    read (hashes only) -> group by site -> count per distinct content -> template -> texts -> write
+
+A site's template is what recurs on a large share of its pages while the article between
+changes: exact lines, lines with a varying part (dates, counters: RE2 patterns) and, for HTML,
+nodes found once per page with identical text (XPath rules). Shares count distinct contents,
+not pages, so the same article crawled twice or syndicated is never learned (the syndication
+guard). Lines that are template on many sites form the family file. Thresholds live in
+`learn_config`; writing and merging with hand edits in `learn_write`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xxhash
+
+from cleaner.document import Format
+from cleaner.errors import InputError
+from cleaner.learn_check import as_rule_file, kept_lines
+from cleaner.learn_config import (
+    CHECK_ROUNDS,
+    FAMILY_MAX_CHARS,
+    FAMILY_MIN_FINGERPRINTS,
+    FAMILY_MIN_SITES,
+    FINGERPRINT_MAX,
+    FINGERPRINT_MIN_CHARS,
+    FINGERPRINT_MIN_HITS,
+    FINGERPRINT_MIN_LINES,
+    FINGERPRINT_SHARE,
+    LEAVE_TO_CLASSIFIER,
+    MIN_PAGES,
+    PATTERN_MIN_VARIANTS,
+    SAMPLE_PAGES,
+    SIGNATURE_MAX_CHARS,
+    TEMPLATE_MAX_CHARS,
+    TEMPLATE_MIN_CONTENTS,
+    TEMPLATE_SHARE,
+    VARIANT_PAGES,
+    XPATH_MAX_RULES,
+)
+from cleaner.learn_group import SiteGroup, SiteGrouper, content_groups
+from cleaner.learn_pages import DATE_WORD, DATE_WORD_PATTERN, line_hash, node_key, read_page, shape_of, sketch_page
+from cleaner.readers import Source, iter_sources
+from cleaner.rules import RuleFile, load_rules, normalize_line
+
+SITE_PREFIX = "site."  # learned file ids never collide with the shipped rule files
+FAMILY_ID = "family.learned"
+_BULLET_PREFIX = r"[•·*‣▪►»|\-–—\s]*"
+_VARYING = re.compile(rf"\d+|{DATE_WORD.pattern}", re.I)
+_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_MIN_CHARS = 12  # a file named after "• news" would say nothing: prefer a line at least this long
+
+
+@dataclass(slots=True)
+class LearnedRule:
+    """One rule as learned, before it is written: what it drops and on how many contents it recurred."""
+
+    name: str  # the part of the id after the file id
+    kind: str  # line | pattern | xpath
+    pages: int  # distinct contents it was seen on
+    share: float  # ... as a share of the site's contents
+    lines: list[str] = field(default_factory=list)
+    pattern: str = ""
+    xpath: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True)
+class LearnedSite:
+    """One learned rule file: a site (or the family of shared chrome) and its rules."""
+
+    file_id: str
+    template: str  # "site" or "family"
+    description: str
+    pages: int  # pages of the site in the crawl
+    contents: int  # distinct contents among the sampled pages
+    domains: list[str] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)
+    min_fingerprints: int = 1
+    rules: list[LearnedRule] = field(default_factory=list)
+    sample: Source | None = None  # a page to show in the report
+
+
+@dataclass(slots=True)
+class SiteTemplate:
+    """What recurs on one site, as hashes with the number of distinct contents each was seen on."""
+
+    group: SiteGroup
+    contents: int
+    threshold: int
+    lines: dict[int, int]
+    shapes: dict[int, int]
+    nodes: dict[int, int]
+    texts: dict[int, str] = field(default_factory=dict)  # line hash -> the line as written on a page
+    # Hashes of lines (and shapes) of text pages that the classifier drops anyway; see LEAVE_TO_CLASSIFIER.
+    separators: set[int] = field(default_factory=set)
+    examples: dict[int, dict[str, str]] = field(default_factory=dict)  # shape -> normalised -> as written
+    node_paths: dict[int, tuple[str, str]] = field(default_factory=dict)  # node key hash -> (path, text as written)
+
+
+@dataclass(slots=True)
+class LearnResult:
+    sites: list[LearnedSite]
+    pages: int
+    skipped_sites: int  # sites with fewer pages than --min-pages
+    errors: list[str]
+
+
+def learn(inputs: Iterable[str | Path], min_pages: int = MIN_PAGES, sample: int = SAMPLE_PAGES) -> LearnResult:
+    """Learn the rule files of every site of the crawl (not written yet: see learn_write.write_rules)."""
+    grouper, errors, pages = SiteGrouper(sample), [], 0
+    for source in iter_sources(inputs):
+        try:
+            grouper.add(sketch_page(source))
+            pages += 1
+        except InputError as error:
+            errors.append(f"{source.id}: {error}")
+    eligible = [group for group in grouper.groups if group.seen >= min_pages]
+    templates = [template for group in eligible if (template := count_template(group)) is not None]
+    for template in templates:
+        fetch_texts(template)
+    shipped = load_rules([], include_defaults=True)
+    sites = [site_rules(template, templates, shipped) for template in templates]
+    family = family_rules(templates)
+    learned = [site for site in sites if site is not None] + ([family] if family else [])
+    return LearnResult(
+        sites=sorted(learned, key=lambda s: s.file_id),
+        pages=pages,
+        skipped_sites=len(grouper.groups) - len(eligible),
+        errors=errors,
+    )
+
+
+def count_template(group: SiteGroup) -> SiteTemplate | None:
+    """Count, per line, shape and node, the distinct contents it occurs on; keep what recurs enough."""
+    numbers = content_groups(group.sample)
+    merged: dict[int, tuple[set, set, set, set]] = {}
+    for page, number in zip(group.sample, numbers, strict=True):
+        lines, shapes, nodes, paths = merged.setdefault(number, (set(), set(), set(), set()))
+        lines.update(page.lines)
+        shapes.update(page.shapes)
+        nodes.update(page.nodes)
+        paths.update(page.paths)
+    contents = len(merged)
+    if contents < TEMPLATE_MIN_CONTENTS:
+        return None
+    threshold = max(TEMPLATE_MIN_CONTENTS, math.ceil(TEMPLATE_SHARE * contents))
+    counts = [Counter(), Counter(), Counter(), Counter()]
+    for sets in merged.values():
+        for counter, hashes in zip(counts, sets, strict=True):
+            counter.update(hashes)
+    lines, shapes, nodes, paths = counts
+
+    def recurring(counter: Counter) -> dict[int, int]:
+        return {key: count for key, count in counter.items() if count >= threshold}
+
+    return SiteTemplate(
+        group=group,
+        contents=contents,
+        threshold=threshold,
+        lines=recurring(lines),
+        shapes=recurring(shapes),
+        nodes=recurring(nodes),
+    )
+
+
+def fetch_texts(template: SiteTemplate) -> None:
+    """Read the site's sampled pages again for the texts of the recurring hashes (stops when all are found)."""
+    want_lines = set(template.lines)
+    want_shapes = set(template.shapes)
+    want_nodes = set(template.nodes)
+    read = 0
+    for page in template.group.sample:
+        try:
+            doc, page_text = read_page(page.source)
+        except InputError:
+            continue
+        is_separator = _separator_test(doc.format, page_text.lines)
+        for raw in page_text.lines:
+            normalized = normalize_line(raw)
+            key = line_hash(normalized)
+            if key in want_lines and key not in template.texts:
+                template.texts[key] = raw.strip()
+                if is_separator(raw):
+                    template.separators.add(key)
+            shape = shape_of(normalized)
+            if shape and (shape_key := line_hash(shape)) in want_shapes:
+                examples = template.examples.setdefault(shape_key, {})
+                if len(examples) < PATTERN_MIN_VARIANTS and normalized not in examples:
+                    examples[normalized] = raw.strip()
+                    if is_separator(raw):
+                        template.separators.add(shape_key)
+        for path, node_text, written in page_text.nodes:
+            key = line_hash(node_key(path, node_text))
+            if key in want_nodes:
+                template.node_paths.setdefault(key, (path, written))
+        read += 1
+        shapes_done = read >= VARIANT_PAGES or all(
+            len(template.examples.get(s, ())) >= PATTERN_MIN_VARIANTS for s in want_shapes
+        )
+        if len(template.texts) == len(want_lines) and shapes_done and len(template.node_paths) == len(want_nodes):
+            return
+
+
+def _separator_test(page_format: Format, lines: list[str]):
+    """Whether a template line of this page is first left to the pipeline (see LEAVE_TO_CLASSIFIER)."""
+    leave = LEAVE_TO_CLASSIFIER and page_format is Format.TEXT
+    return lambda raw: leave
+
+
+def site_rules(template: SiteTemplate, templates: list[SiteTemplate], shipped: list[RuleFile]) -> LearnedSite | None:
+    """The rule file of one site: line rules by recurrence, patterns, XPath rules, fingerprints.
+
+    On text pages, template lines are first left to the classifier; those the pipeline still keeps
+    on the site's own pages become rules (see learn_check and LEAVE_TO_CLASSIFIER).
+    """
+    elsewhere = _lines_on_other_sites(template, templates)
+    fingerprints = _fingerprints(template, elsewhere)
+    group = template.group
+    if not group.domain and len(fingerprints) < FINGERPRINT_MIN_LINES:
+        return None  # a site with no URL that cannot be recognised again would never be used
+    file_id = SITE_PREFIX + (group.domain or _slug(fingerprints))
+    rules = _line_rules(template) + _pattern_rules(template)
+    for _round in range(CHECK_ROUNDS):
+        if not template.separators:
+            break
+        lines = [line for rule in rules if rule.kind == "line" for line in rule.lines]
+        patterns = [rule.pattern for rule in rules if rule.kind == "pattern"]
+        template.separators -= kept_lines(template.group.sample, as_rule_file(file_id, lines, patterns), shipped)
+        rules = _line_rules(template) + _pattern_rules(template)
+    rules += _xpath_rules(template)
+    if not rules:
+        return None
+    where = group.domain or "a site recognised by its template"
+    return LearnedSite(
+        file_id=file_id,
+        template="site",
+        description=f"Template of {where}, learned from {len(group.sample)} of its {group.seen} pages",
+        pages=group.seen,
+        contents=template.contents,
+        domains=[group.domain] if group.domain else [],
+        fingerprints=fingerprints if len(fingerprints) >= FINGERPRINT_MIN_LINES else [],
+        min_fingerprints=min(FINGERPRINT_MIN_HITS, len(fingerprints)) if len(fingerprints) >= 2 else 1,
+        rules=rules,
+        sample=group.sample[0].source,
+    )
+
+
+def _lines_on_other_sites(template: SiteTemplate, templates: list[SiteTemplate]) -> set[int]:
+    return {key for other in templates if other is not template for key in other.lines if key in template.lines}
+
+
+def _fingerprints(template: SiteTemplate, elsewhere: set[int]) -> list[str]:
+    """The site's most recurrent short lines that no other learned site has: how text pages are recognised."""
+    minimum = FINGERPRINT_SHARE * template.contents
+    candidates = []
+    for key, count in template.lines.items():
+        written = template.texts.get(key)
+        if written is None or key in elsewhere or count < minimum or "*" in written:
+            continue
+        if FINGERPRINT_MIN_CHARS <= len(normalize_line(written)) <= SIGNATURE_MAX_CHARS:
+            # Lines with numbers (dates, image ids) are the first to change: prefer the stable ones.
+            candidates.append((-count, any(c.isdigit() for c in written), normalize_line(written), written))
+    return [candidate[-1] for candidate in sorted(candidates)[:FINGERPRINT_MAX]]
+
+
+def _line_rules(template: SiteTemplate) -> list[LearnedRule]:
+    """Exact template lines, one rule per recurrence count so each rule says how often its lines were seen."""
+    by_count: dict[int, dict[str, str]] = {}
+    for key, count in template.lines.items():
+        written = template.texts.get(key)
+        if written and len(written) <= TEMPLATE_MAX_CHARS and key not in template.separators:
+            by_count.setdefault(count, {}).setdefault(normalize_line(written), written)
+    rules = []
+    for count in sorted(by_count, reverse=True):
+        lines = [by_count[count][key] for key in sorted(by_count[count])]
+        rules.append(
+            LearnedRule(
+                name=f"seen-{count}-of-{template.contents}",
+                kind="line",
+                pages=count,
+                share=count / template.contents,
+                lines=lines,
+            )
+        )
+    return rules
+
+
+def _pattern_rules(template: SiteTemplate) -> list[LearnedRule]:
+    """Lines recurring with a varying part (dates, counters) as RE2 patterns over the line as written."""
+    rules: dict[str, LearnedRule] = {}
+    for key, count in template.shapes.items():
+        examples = template.examples.get(key, {})
+        if len(examples) < PATTERN_MIN_VARIANTS or key in template.separators:
+            continue  # always the same text (an exact line rule covers it), or the classifier's to drop
+        pattern = pattern_for(next(iter(sorted(examples.values()))))
+        name = f"pattern-{xxhash.xxh32_hexdigest(pattern.encode())}"
+        if name not in rules:
+            rules[name] = LearnedRule(
+                name=name,
+                kind="pattern",
+                pages=count,
+                share=count / template.contents,
+                pattern=pattern,
+                note=f"e.g. {sorted(examples.values())[0][:80]!r}",
+            )
+    return [rules[name] for name in sorted(rules)]
+
+
+def pattern_for(example: str) -> str:
+    """An RE2 pattern matching the example line with any numbers and date words in place of its own."""
+    body = example.strip().lstrip("•·*‣▪►»|-–— ").strip()
+    pieces, position = [], 0
+    for found in _VARYING.finditer(body):
+        pieces.append(_literal(body[position : found.start()]))
+        pieces.append(r"\d+" if found.group(0)[0].isdigit() else DATE_WORD_PATTERN)
+        position = found.end()
+    pieces.append(_literal(body[position:]))
+    return _BULLET_PREFIX + "".join(pieces)
+
+
+def _literal(text: str) -> str:
+    """Text as RE2 literal, with any run of spaces matching any run of spaces."""
+    return r"\s+".join(re.escape(part) for part in re.split(r"\s+", text)) if text else ""
+
+
+def _xpath_rules(template: SiteTemplate) -> list[LearnedRule]:
+    """Nodes found once per page, at the same tag/id/class path, with the same text on many contents."""
+    rules: dict[str, LearnedRule] = {}
+    ranked = sorted(template.node_paths.items(), key=lambda item: (-template.nodes[item[0]], item[1]))
+    for key, (path, node_text) in ranked[:XPATH_MAX_RULES]:
+        if "'" in node_text and '"' in node_text:
+            continue  # an XPath 1.0 string cannot hold both quotes
+        quote = '"' if "'" in node_text else "'"
+        # The text is part of the node's identity: the same path may hold the article on another page.
+        xpath = f"{path}[normalize-space(.)={quote}{node_text}{quote}]"
+        count = template.nodes[key]
+        name = f"xpath-{xxhash.xxh32_hexdigest(xpath.encode())}"
+        if name not in rules:
+            rules[name] = LearnedRule(
+                name=name,
+                kind="xpath",
+                pages=count,
+                share=count / template.contents,
+                xpath=xpath,
+            )
+    return [rules[name] for name in sorted(rules)]
+
+
+def family_rules(templates: list[SiteTemplate]) -> LearnedSite | None:
+    """Short lines that are template on many sites: chrome of a family, applied where its lines show."""
+    sites_per_line: Counter = Counter()
+    written: dict[int, str] = {}
+    for template in templates:
+        for key in template.lines:
+            text = template.texts.get(key)
+            if text and len(normalize_line(text)) <= FAMILY_MAX_CHARS and key not in template.separators:
+                sites_per_line[key] += 1
+                written.setdefault(key, text)
+    shared = {key: count for key, count in sites_per_line.items() if count >= FAMILY_MIN_SITES}
+    if len(shared) < FAMILY_MIN_FINGERPRINTS:
+        return None
+    ranked = sorted(shared, key=lambda key: (-shared[key], normalize_line(written[key])))
+    fingerprints = [written[key] for key in ranked if "*" not in written[key]][:FINGERPRINT_MAX]
+    lines = sorted((written[key] for key in shared), key=normalize_line)
+    return LearnedSite(
+        file_id=FAMILY_ID,
+        template="family",
+        description=f"Lines that are template on at least {FAMILY_MIN_SITES} learned sites",
+        pages=sum(t.group.seen for t in templates),
+        contents=len(templates),
+        fingerprints=fingerprints,
+        min_fingerprints=min(FAMILY_MIN_FINGERPRINTS, len(fingerprints)),
+        rules=[
+            LearnedRule(
+                name="shared-lines",
+                kind="line",
+                pages=min(shared.values()),
+                share=min(shared.values()) / len(templates),
+                lines=lines,
+                note=f"each line is template on at least {FAMILY_MIN_SITES} of {len(templates)} learned sites",
+            )
+        ],
+    )
+
+
+def _slug(fingerprints: list[str]) -> str:
+    """A readable, stable file id for a site known only by its template: named after its shortest
+    distinctive line of some length (often the site's name), plus a hash of all its fingerprints."""
+    name = min(fingerprints, key=lambda f: (len(normalize_line(f)) < SLUG_MIN_CHARS, len(f), f))
+    words = _SLUG.sub("-", normalize_line(name)).strip("-")[:40].strip("-") or "site"
+    digest = xxhash.xxh32_hexdigest("\n".join(sorted(normalize_line(f) for f in fingerprints)).encode())[:6]
+    return f"{words}-{digest}"

@@ -1,0 +1,1 @@
+"""Trained model files shipped with the package (loaded with importlib.resources)."""

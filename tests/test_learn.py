@@ -1,0 +1,275 @@
+"""`cleaner learn`: learned rules improve cleaning of unseen pages, deterministically, and people stay in charge.
+
+Every crawl here is generated (tests/sitegen.py, seeded), so the tests need nothing outside tests/.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import statistics
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import Cleaner
+from cleaner.cli import app
+from cleaner.evaluate import f1, precision, recall, tp_fp_fn
+from cleaner.learn import learn, pattern_for
+from cleaner.learn_write import write_rules
+from cleaner.rules import compile_pattern, load_rule_file, normalize_line
+from tests.sitegen import make_article, make_site, page_lines, write_crawl
+
+LEARN_PAGES = range(1, 6)
+UNSEEN_PAGES = range(6, 9)
+
+
+def _split(crawl: Path, tmp_path: Path) -> tuple[Path, list[Path]]:
+    """Pages 1-5 of every site copied to a folder to learn from; pages 6-8 left unseen."""
+    seen = tmp_path / "seen"
+    unseen = []
+    for page in sorted(crawl.rglob("page-*.txt")):
+        number = int(page.stem.split("-")[1])
+        if number in LEARN_PAGES:
+            target = seen / page.relative_to(crawl)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(page, target)
+        else:
+            unseen.append(page)
+    return seen, unseen
+
+
+def _learn_into(inputs: list[Path], rules: Path, **options) -> list:
+    result = learn(inputs, **options)
+    write_rules(result.sites, rules)
+    return result.sites
+
+
+def _mean_f1(cleaner: Cleaner, pages: list[Path], gold: dict[str, str], crawl: Path) -> float:
+    ps, rs = [], []
+    for page in pages:
+        counts = tp_fp_fn(gold[page.relative_to(crawl).as_posix()], cleaner.clean(page.read_bytes()).text)
+        ps.append(precision(*counts))
+        rs.append(recall(*counts))
+    return f1(statistics.mean(ps), statistics.mean(rs))
+
+
+@pytest.fixture
+def crawl(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path / "crawl"
+    return folder, write_crawl(folder, sites=3, pages_per_site=8, seed=11)
+
+
+def test_learning_improves_cleaning_of_pages_not_learned_from(crawl, tmp_path):
+    folder, gold = crawl
+    seen, unseen = _split(folder, tmp_path)
+    _learn_into([seen], tmp_path / "rules")
+    before = _mean_f1(Cleaner(), unseen, gold, folder)
+    after = _mean_f1(Cleaner(extra_rules_dirs=[tmp_path / "rules"]), unseen, gold, folder)
+    assert after > before
+    assert after >= 0.99
+    text = Cleaner(extra_rules_dirs=[tmp_path / "rules"]).clean(unseen[0].read_bytes()).text
+    assert "Support the" not in text  # the constant promo paragraph: prose only a learned rule removes
+    assert "comments from readers" not in text  # the counter line: a learned pattern
+
+
+def test_text_pages_with_no_url_are_recognised_by_fingerprints(crawl, tmp_path):
+    folder, _gold = crawl
+    seen, unseen = _split(folder, tmp_path)
+    sites = _learn_into([seen], tmp_path / "rules")
+    site_files = [site for site in sites if site.template == "site"]
+    assert len(site_files) == 3  # one per generated site, found by template alone
+    cleaner = Cleaner(extra_rules_dirs=[tmp_path / "rules"])
+    for page in unseen:
+        doc = cleaner.clean(page.read_bytes())
+        matched = [family for family in doc.families if family.startswith("site.")]
+        assert len(matched) == 1, (page, doc.families)
+        name_line = page.read_text(encoding="utf-8").splitlines()[0]  # the site's name, first line of each page
+        matched_file = next(site for site in site_files if site.file_id == matched[0])
+        assert normalize_line(name_line) in {normalize_line(f) for f in matched_file.fingerprints}
+
+
+def test_learning_is_deterministic(crawl, tmp_path):
+    folder, _gold = crawl
+    _learn_into([folder], tmp_path / "a")
+    _learn_into([folder], tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").glob("*.toml"))
+    assert names == sorted(p.name for p in (tmp_path / "b").glob("*.toml"))
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_learned_files_pass_rules_check_and_carry_provenance(crawl, tmp_path):
+    folder, _gold = crawl
+    _learn_into([folder], tmp_path / "rules")
+    result = CliRunner().invoke(app, ["rules", "check", str(tmp_path / "rules")])
+    assert result.exit_code == 0, result.output
+    for path in (tmp_path / "rules").glob("*.toml"):
+        rule_file = load_rule_file(path)
+        assert rule_file.source == "learned"
+        assert path.read_text(encoding="utf-8").startswith("# Learned by `cleaner learn`")
+        assert all(rule.source == "learned" and rule.pages and rule.share for rule in rule_file.rules)
+
+
+def _site_file(rules: Path) -> Path:
+    return sorted(rules.glob("site.*.toml"))[0]
+
+
+def test_relearning_keeps_hand_written_and_hand_edited_rules(crawl, tmp_path):
+    folder, _gold = crawl
+    rules = tmp_path / "rules"
+    _learn_into([folder], rules)
+    path = _site_file(rules)
+    raw = path.read_text(encoding="utf-8")
+    first_line_rule = raw.index("[[rule]]")
+    edited = raw.replace("lines = [\n", 'lines = [\n  "A line a person added",\n', 1)
+    hand = '\n[[rule]]\nid = "mine.footer"\nkind = "line"\nsource = "hand-written"\nlines = ["Written by me"]\n'
+    path.write_text(edited[:first_line_rule] + edited[first_line_rule:] + hand, encoding="utf-8")
+    _learn_into([folder], rules)
+    relearned = load_rule_file(path)
+    by_id = {rule.id: rule for rule in relearned.rules}
+    assert "mine.footer" in by_id and by_id["mine.footer"].lines == frozenset({"written by me"})
+    edited_rules = [rule for rule in relearned.rules if "a line a person added" in rule.lines]
+    assert len(edited_rules) == 1  # the edited rule survived as edited
+    # What the edited rule says is not learned a second time into a new rule.
+    lines = [line for rule in relearned.rules for line in rule.lines]
+    assert len(lines) == len(set(lines))
+    assert CliRunner().invoke(app, ["rules", "check", str(rules)]).exit_code == 0
+
+
+def test_a_disabled_rule_stays_disabled_and_is_not_relearned(crawl, tmp_path):
+    folder, _gold = crawl
+    rules = tmp_path / "rules"
+    _learn_into([folder], rules)
+    path = _site_file(rules)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    pattern_rule = next(rule for rule in data["rule"] if rule["kind"] == "pattern")
+    raw = path.read_text(encoding="utf-8")
+    marker = f'id = "{pattern_rule["id"]}"\n'
+    path.write_text(raw.replace(marker, marker + "enabled = false\n"), encoding="utf-8")
+    _learn_into([folder], rules)
+    relearned = load_rule_file(path)
+    patterns = [rule for rule in relearned.rules if rule.kind.value == "pattern"]
+    assert [rule.enabled for rule in patterns] == [False]
+    unseen = folder / "site-000" / "page-8.txt"
+    doc = Cleaner(extra_rules_dirs=[rules]).clean(unseen.read_bytes())
+    assert pattern_rule["id"] not in doc.rules
+
+
+def test_a_hand_written_file_is_never_touched(crawl, tmp_path):
+    folder, _gold = crawl
+    rules = tmp_path / "rules"
+    _learn_into([folder], rules)
+    path = _site_file(rules)
+    content = path.read_text(encoding="utf-8").replace(
+        'source = "learned"\ntemplate', 'source = "hand-written"\ntemplate'
+    )
+    path.write_text(content, encoding="utf-8")
+    _learn_into([folder], rules)
+    assert path.read_text(encoding="utf-8") == content
+
+
+def test_syndicated_article_on_three_sites_is_not_learned(tmp_path):
+    folder = tmp_path / "crawl"
+    gold = write_crawl(folder, sites=3, pages_per_site=4, seed=5, syndicated=3)
+    article = gold["site-000/page-1.txt"]
+    assert gold["site-001/page-1.txt"] == gold["site-002/page-1.txt"] == article
+    rules = tmp_path / "rules"
+    _learn_into([folder], rules)
+    learned = "\n".join(path.read_text(encoding="utf-8") for path in rules.glob("*.toml"))
+    assert all(paragraph[:60] not in learned for paragraph in article.split("\n"))
+    cleaner = Cleaner(extra_rules_dirs=[rules])
+    for site in ("site-000", "site-001", "site-002"):
+        text = cleaner.clean((folder / site / "page-1.txt").read_bytes()).text
+        assert text == article.replace("\n", "\n\n")
+
+
+def test_near_duplicate_pages_of_one_site_count_once(tmp_path):
+    """The same article crawled on most of a site's pages (with changing teasers) is not its template."""
+    rng = random.Random(3)
+    site = make_site(rng, 1)
+    pool = [f"Teaser number {n} about the harbor" for n in range(30)]
+    repeated = make_article(rng)
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    for page in range(1, 7):
+        headline, article = repeated if page <= 4 else make_article(rng)
+        lines = page_lines(rng, site, article, headline, pool)
+        (folder / f"page-{page}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rules = tmp_path / "rules"
+    _learn_into([folder], rules)
+    learned = "\n".join(path.read_text(encoding="utf-8") for path in rules.glob("*.toml"))
+    assert "Support the" in learned  # the site's promo paragraph is template: on every distinct content
+    assert all(paragraph[:60] not in learned for paragraph in repeated[1])
+
+
+def test_sites_with_too_few_pages_are_not_learned(tmp_path):
+    folder = tmp_path / "crawl"
+    write_crawl(folder, sites=2, pages_per_site=2, seed=2)
+    result = learn([folder], min_pages=3)
+    assert result.sites == []
+    assert result.skipped_sites >= 1
+
+
+def test_bad_input_is_reported_and_learning_goes_on(crawl, tmp_path):
+    folder, _gold = crawl
+    (folder / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    result = learn([folder])
+    assert any("broken.txt" in error and "PNG" in error for error in result.errors)
+    assert len([site for site in result.sites if site.template == "site"]) == 3
+
+
+def test_cli_learn_writes_rules_report_and_explain_names_the_rule(crawl, tmp_path):
+    folder, _gold = crawl
+    seen, unseen = _split(folder, tmp_path)
+    rules, report = tmp_path / "rules", tmp_path / "report.html"
+    runner = CliRunner()
+    result = runner.invoke(app, ["learn", str(seen), "--rules", str(rules), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    page = report.read_text(encoding="utf-8")
+    assert "<s>" in page and "site." in page
+    explained = runner.invoke(app, ["explain", str(unseen[0]), "--rules", str(rules)])
+    assert explained.exit_code == 0, explained.output
+    assert "(learned, seen on 5 pages, share 1.00)" in explained.output
+
+
+def test_pattern_for_generalises_numbers_and_months():
+    example = "• Posted on March 3, 2024 — 17 comments so far on this thread"
+    pattern = compile_pattern(pattern_for(example), ("test", None))
+    assert pattern.fullmatch("Posted on November 21, 2019 — 4 comments so far on this thread")
+    assert pattern.fullmatch("  • Posted on Dec. 1, 2020 — 0 comments so far on this thread")
+    assert pattern.fullmatch("Posted on Friday 9, 2020 — 0 comments so far on this thread")
+    assert not pattern.fullmatch("Posted on March 3, 2024 — 17 comments so far on another thread")
+
+
+def test_html_pages_learn_xpath_rules(tmp_path):
+    folder = tmp_path / "html"
+    folder.mkdir()
+    rng = random.Random(4)
+    for page in range(1, 6):
+        headline, article = make_article(rng)
+        body = "".join(f"<p>{paragraph}</p>" for paragraph in article)
+        html = (
+            f"<html><head><title>{headline}</title>"
+            f"<link rel='canonical' href='https://news.example.org/a/{page}'></head><body>"
+            "<div id='menu'><a href='/'>Home</a> <a href='/news'>News of the example town</a></div>"
+            f"<article><h1>{headline}</h1>{body}</article>"
+            "<div class='promo'>Support the Example News: our reporters cover the town every day.</div>"
+            "</body></html>"
+        )
+        (folder / f"page-{page}.html").write_text(html, encoding="utf-8")
+    sites = learn([folder]).sites
+    site = next(site for site in sites if site.file_id == "site.example.org")
+    xpaths = {rule.xpath for rule in site.rules if rule.kind == "xpath"}
+    assert "//div[@id='menu'][normalize-space(.)='Home News of the example town']" in xpaths
+    promo = "Support the Example News: our reporters cover the town every day."
+    assert f"/html/body/div[@class='promo'][normalize-space(.)='{promo}']" in xpaths
+    assert not any("article" in xpath or "/p[" in xpath for xpath in xpaths)
+    rules = tmp_path / "rules"
+    write_rules(sites, rules)
+    page = (folder / "page-5.html").read_bytes()
+    text = Cleaner(extra_rules_dirs=[rules]).clean(page).text
+    assert "Support the Example News" not in text and "News of the example town" not in text
+    assert len(text) > 200

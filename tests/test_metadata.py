@@ -1,0 +1,139 @@
+"""Metadata: realistic CMS fixtures run through the whole Cleaner, plus the parsers on their own.
+
+Each fixture in tests/data/metadata/ is a page (NAME.html or NAME.txt) and NAME.json with the
+fields a person reading the page would write down. Only the keys present are checked:
+`title`, `date`, `byline`, `authors`, `byline_source`, `images` (list of partial images, in page
+order), `not_in_text` / `in_text` (strings the body must not / must contain) and
+`not_in_output` (strings that must appear in no field, e.g. a recipient's e-mail address).
+A fixture may list `known_misses`: field names we get wrong today, stated openly; they still
+count against the share of fields right, which must stay at or above REQUIRED_SHARE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.html_metadata import parse_date, strip_site_name
+from cleaner.metadata import byline_in_line, find_date, is_date_line, parse_byline, split_dateline
+
+DATA = Path(__file__).parent / "data" / "metadata"
+REQUIRED_SHARE = 0.95
+FIXTURES = sorted(path for path in DATA.iterdir() if path.suffix in (".html", ".txt"))
+
+
+@cache
+def _cleaner() -> Cleaner:
+    return Cleaner()
+
+
+def field_results(page: Path) -> dict[str, bool]:
+    """Every checked field of one fixture -> whether the Cleaner got it right."""
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    record = _cleaner().clean(page.read_bytes(), id=page.name).as_record()
+    results: dict[str, bool] = {}
+    for key in ("title", "date", "byline", "authors", "byline_source"):
+        if key in expected:
+            results[key] = record[key] == expected[key]
+    for number, image in enumerate(expected.get("images", [])):
+        found = record["images"][number] if number < len(record["images"]) else {}
+        for key, value in image.items():
+            results[f"images[{number}].{key}"] = found.get(key) == value
+    if "images" in expected:
+        results["images.count"] = len(record["images"]) == len(expected["images"])
+    for text in expected.get("not_in_text", []):
+        results[f"not_in_text:{text[:30]}"] = text not in record["text"]
+    for text in expected.get("in_text", []):
+        results[f"in_text:{text[:30]}"] = text in record["text"]
+    output = json.dumps(record, ensure_ascii=False)
+    for text in expected.get("not_in_output", []):
+        results[f"not_in_output:{text}"] = text not in output
+    return results
+
+
+def test_there_are_enough_fixtures():
+    assert len(FIXTURES) >= 40
+
+
+@pytest.mark.parametrize("page", FIXTURES, ids=[path.name for path in FIXTURES])
+def test_fixture_fields(page: Path):
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    known = set(expected.get("known_misses", []))
+    wrong = [name for name, right in field_results(page).items() if not right and name not in known]
+    assert not wrong, f"{page.name}: wrong fields {wrong}"
+
+
+def test_share_of_fields_right():
+    results = [right for page in FIXTURES for right in field_results(page).values()]
+    share = sum(results) / len(results)
+    print(f"metadata fixtures: {sum(results)}/{len(results)} fields right = {share:.1%}")
+    assert share >= REQUIRED_SHARE
+
+
+# --- the parsers on their own ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "source"),
+    [
+        ("By Matthew Olay, DOD News", ["Matthew Olay"], "DOD News"),
+        ("By Ann Lee, Bob Roe and Cy Doe", ["Ann Lee", "Bob Roe", "Cy Doe"], None),
+        ("Written by Jane Doe", ["Jane Doe"], None),
+        ("Story by Jane Doe | Reuters", ["Jane Doe"], "Reuters"),
+        ("Analysis by Chris Cillizza, CNN", ["Chris Cillizza"], "CNN"),
+        ("Sunday July 15, 2018 7:45 am PST by Sean Martin", ["Sean Martin"], None),
+        ("By Emiliano Bellini and Malcolm Owen Sunday, July 22, 2018", ["Emiliano Bellini", "Malcolm Owen"], None),
+        ("Von Laura Mowat publiziert am 5. Oktober 2018", ["Laura Mowat"], None),
+    ],
+)
+def test_parse_byline(text, names, source):
+    byline = parse_byline(text)
+    assert byline is not None
+    assert (byline.names, byline.source) == (names, source)
+
+
+@pytest.mark.parametrize("text", ["By Staff", "Minute Read", "Published", "Updated", "BY: Admin", "jane@example.com"])
+def test_words_that_are_not_bylines(text):
+    assert parse_byline(text) is None
+
+
+def test_byline_with_role():
+    assert byline_in_line("Jane Doe | Reporter").names == ["Jane Doe"]
+    assert byline_in_line("Photo by Jane Doe") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("MARCH 7, 2025", "2025-03-07"),
+        ("Published 6 March 2025", "2025-03-06"),
+        ("Posted on 2025-03-06", "2025-03-06"),
+        ("06.03.2025", "2025-03-06"),
+        ("Sunday, July 22, 2018, 04:05 pm PT (07:05 pm ET)", "2018-07-22"),
+        ("12 de marzo de 2019", "2019-03-12"),
+    ],
+)
+def test_date_lines(text, iso):
+    assert is_date_line(text) == iso
+
+
+def test_no_future_date():
+    assert find_date("June 1, 2031", today=dt.date(2025, 1, 1)) is None
+    assert parse_date("2031-06-01T00:00:00Z", today=dt.date(2025, 1, 1)) is None
+
+
+def test_dateline_opening_a_paragraph():
+    assert split_dateline("MARCH 7, 2025 – Defense Secretary Pete Hegseth said") == (
+        "2025-03-07",
+        "Defense Secretary Pete Hegseth said",
+    )
+
+
+def test_site_name_leaves_the_title():
+    assert strip_site_name("Story of the Day | WIRED", {"wired"}, loose=False) == "Story of the Day"
+    assert strip_site_name("Why Cities Grow - A Long Look", set(), loose=False) == "Why Cities Grow - A Long Look"

@@ -1,0 +1,300 @@
+"""rules: rule files load, validate with errors that name file and line, and compile patterns once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.errors import RuleError
+from cleaner.rules import (
+    Kind,
+    default_rules_dir,
+    load_rule_file,
+    load_rules,
+    normalize_line,
+    rule_files_in,
+)
+
+HEADER = 'schema_version = 1\nid = "test"\n\n[scope]\neverywhere = true\n\n'  # lines 1-6
+VALID = (
+    HEADER
+    + """[[rule]]
+id = "test.lines"
+kind = "line"
+lines = ["Share this:", "Like this:"]
+
+[[rule]]
+id = "test.pattern"
+kind = "pattern"
+pattern = "Posted by .{1,60}"
+source = "learned"
+pages = 4
+share = 0.75
+
+[[rule]]
+id = "test.block"
+kind = "block"
+start = "Related Stories"
+end = "End of list"
+
+[[rule]]
+id = "test.xpath"
+kind = "xpath"
+xpath = "//div[@class='share']"
+enabled = false
+note = "share bar"
+"""
+)
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "rules.toml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based number of the first line of `text` that contains `needle`."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def load_error(tmp_path: Path, text: str | bytes) -> RuleError:
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as caught:
+        load_rule_file(path)
+    assert str(path) in str(caught.value), "the message names the file"
+    return caught.value
+
+
+# --- a valid file ---------------------------------------------------------------------------
+
+
+def test_valid_file_loads_every_kind_and_field(tmp_path):
+    rule_file = load_rule_file(write(tmp_path, VALID))
+    assert rule_file.id == "test"
+    assert rule_file.scope.everywhere
+    by_id = {rule.id: rule for rule in rule_file.rules}
+    assert [rule.kind for rule in rule_file.rules] == [Kind.LINE, Kind.PATTERN, Kind.BLOCK, Kind.XPATH]
+    assert by_id["test.lines"].lines == {"share this:", "like this:"}
+    pattern = by_id["test.pattern"]
+    assert (pattern.source, pattern.pages, pattern.share) == ("learned", 4, 0.75)
+    assert by_id["test.block"].end is not None
+    assert not by_id["test.xpath"].enabled
+    assert by_id["test.xpath"].note == "share bar"
+    # Line numbers of each [[rule]] header are kept for later messages.
+    assert by_id["test.block"].line_no == line_of(VALID, 'id = "test.block"') - 1
+
+
+def test_line_rules_compare_normalised_and_patterns_match_whole_lines_case_insensitively(tmp_path):
+    by_id = {rule.id: rule for rule in load_rule_file(write(tmp_path, VALID)).rules}
+    lines, pattern = by_id["test.lines"], by_id["test.pattern"]
+    for text in ("Share this:", "  SHARE   this: ", "• Share this:"):
+        assert lines.matches(text, normalize_line(text))
+    assert not lines.matches("Share this: now", normalize_line("Share this: now"))
+    assert pattern.matches("posted BY Jane Doe", "")
+    assert not pattern.matches("He said it was posted by Jane Doe", "")
+
+
+def test_normalize_line_folds_width_case_space_and_bullets():
+    assert normalize_line("  ＳＨＡＲＥ\u00a0 This:  ") == "share this:"
+    assert normalize_line("» Related Stories") == "related stories"
+    assert normalize_line("Straße") == "strasse"
+
+
+# --- errors name file and line --------------------------------------------------------------
+
+
+def test_unknown_rule_key_names_file_and_a_line_of_that_rule(tmp_path):
+    text = HEADER + '[[rule]]\nid = "ok"\nkind = "line"\nlines = ["x"]\n\n[[rule]]\nid = "a"\nkind = "line"\n'
+    text += 'lines = ["x"]\ncolour = "red"\n'
+    error = load_error(tmp_path, text)
+    assert "colour" in error.reason
+    # The line is the offending rule's header or the key itself: anywhere inside the second rule.
+    assert line_of(text, 'id = "a"') - 1 <= error.line <= line_of(text, "colour")
+
+
+def test_unknown_top_level_key_names_its_line(tmp_path):
+    text = 'schema_version = 1\nid = "t"\ncolour = "red"\n\n[scope]\neverywhere = true\n'
+    error = load_error(tmp_path, text)
+    assert error.line == 3
+    assert f"{error.path}:3:" in str(error)
+
+
+def test_unknown_scope_key_names_its_line(tmp_path):
+    text = 'schema_version = 1\nid = "t"\n\n[scope]\neverywhere = true\nsites = ["a.com"]\n'
+    assert load_error(tmp_path, text).line == 6
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(?=lookahead)x", "(unbalanced", "back\\\\1reference (a)\\\\1", "x{2,1}"],
+    ids=["lookahead", "unbalanced", "backreference", "bad-repeat"],
+)
+def test_bad_re2_pattern_names_file_and_line(tmp_path, pattern):
+    text = HEADER + '[[rule]]\nid = "ok"\nkind = "line"\nlines = ["x"]\n\n[[rule]]\nid = "bad"\nkind = "pattern"\n'
+    text += f'pattern = "{pattern}"\n'
+    error = load_error(tmp_path, text)
+    assert "RE2" in error.reason
+    assert line_of(text, 'id = "bad"') - 1 <= error.line <= line_of(text, "pattern =")
+
+
+def test_bad_block_end_pattern_is_an_error(tmp_path):
+    text = HEADER + '[[rule]]\nid = "b"\nkind = "block"\nstart = "Comments"\nend = "(oops"\n'
+    assert "bad end" in load_error(tmp_path, text).reason
+
+
+def test_bad_fingerprint_is_an_error(tmp_path):
+    text = 'schema_version = 1\nid = "t"\n[scope]\nfingerprints = ["x" ]\nmin_fingerprints = "two"\n'
+    assert load_error(tmp_path, text).line == 5
+
+
+def test_invalid_toml_names_the_line(tmp_path):
+    text = HEADER + '[[rule]]\nid = "a"\nkind = line\n'
+    error = load_error(tmp_path, text)
+    assert error.line == line_of(text, "kind = line")
+    assert "invalid TOML" in error.reason
+
+
+def test_not_utf8_is_an_error(tmp_path):
+    assert "UTF-8" in load_error(tmp_path, b'id = "\xff"\n').reason
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ('kind = "line"\nlines = "Share this:"', "lines must be a list of strings"),
+        ('kind = "line"\nlines = ["x", 3]', "lines must be a list of strings"),
+        ('kind = "line"\nlines = ["x"]\nenabled = "yes"', "`enabled` has the wrong type"),
+        ('kind = "line"\nlines = ["x"]\npages = true', "`pages` has the wrong type"),
+        ('kind = "line"\nlines = ["x"]\nshare = "half"', "`share` has the wrong type"),
+        ('kind = "pattern"\npattern = 42', "non-empty string"),
+        ('kind = "pattern"\npattern = ""', "non-empty string"),
+        ('kind = "pattern"', "needs `pattern`"),
+        ('kind = "block"\nend = "x"', "needs `start`"),
+        ('kind = "regex"\npattern = "x"', "kind must be one of"),
+        ('kind = "line"\nlines = ["x"]\nsource = "guessed"', "source must be one of"),
+    ],
+)
+def test_wrong_types_and_missing_fields(tmp_path, body, reason):
+    text = HEADER + f'[[rule]]\nid = "a"\n{body}\n'
+    error = load_error(tmp_path, text)
+    assert reason in error.reason
+    assert error.line == line_of(text, "[[rule]]")
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ('schema_version = 2\nid = "t"\n[scope]\neverywhere = true\n', "schema_version must be 1"),
+        ('id = "t"\n[scope]\neverywhere = true\n', "schema_version must be 1"),
+        ("schema_version = 1\n[scope]\neverywhere = true\n", "`id` must be a non-empty string"),
+        ('schema_version = 1\nid = "t"\n', "missing [scope]"),
+        ('schema_version = 1\nid = "t"\n[scope]\neverywhere = "yes"\n', "scope.everywhere"),
+        ('schema_version = 1\nid = "t"\n[scope]\ndomains = "a.com"\n', "scope.domains"),
+        ('schema_version = 1\nid = "t"\n[scope]\nfingerprints = ["a"]\nmin_fingerprints = 0\n', "min_fingerprints"),
+        ('schema_version = 1\nid = "t"\n[scope]\neverywhere = false\n', "scope needs"),
+        ('schema_version = 1\nid = "t"\n[scope]\neverywhere = true\n[rule]\nid = "a"\n', "[[rule]]"),
+    ],
+)
+def test_bad_file_headers(tmp_path, header, reason):
+    assert reason in load_error(tmp_path, header).reason
+
+
+def test_duplicate_rule_ids_name_the_second_rule(tmp_path):
+    text = HEADER + '[[rule]]\nid = "a"\nkind = "line"\nlines = ["x"]\n\n[[rule]]\nid = "a"\nkind = "line"\n'
+    text += 'lines = ["y"]\n'
+    error = load_error(tmp_path, text)
+    assert "duplicate rule id 'a'" in error.reason
+    assert error.line == 12
+
+
+def test_xpath_syntax_error_names_file_and_line(tmp_path):
+    text = HEADER + '[[rule]]\nid = "x"\nkind = "xpath"\nxpath = "//div[@class="\n'
+    error = load_error(tmp_path, text)
+    assert "bad xpath" in error.reason
+    assert error.line == 7
+
+
+def test_missing_rules_folder_is_an_error(tmp_path):
+    with pytest.raises(RuleError, match="does not exist"):
+        rule_files_in(tmp_path / "nope")
+
+
+# --- loading folders ------------------------------------------------------------------------
+
+
+def test_shipped_rules_all_load():
+    files = rule_files_in(default_rules_dir())
+    assert files, "rules/ ships rule files"
+    loaded = load_rules([], include_defaults=True)
+    assert {rule_file.id for rule_file in loaded} == {load_rule_file(path).id for path in files}
+    assert all(rule_file.rules for rule_file in loaded)
+    # Every shipped rule id is unique across files and says which file it belongs to.
+    ids = [rule.id for rule_file in loaded for rule in rule_file.rules]
+    assert len(ids) == len(set(ids))
+
+
+PROSE = "The secretary said the meeting with allies would continue on Friday in Brussels, officials confirmed."
+
+# Each family's real wording around one line of prose; every line but the prose must go.
+FAMILY_PAGES = {
+    "us-gov-banner": [
+        "An official website of the United States government",
+        "Here's how you know",
+        "Official websites use .gov",
+        "A .gov website belongs to an official government organization in the United States.",
+        "Secure .gov websites use HTTPS",
+        PROSE,
+    ],
+    "govdelivery": [
+        "View this email in your browser",
+        PROSE,
+        "This email was sent to reader@example.com using GovDelivery Communications Cloud on behalf of: Agency",
+        "1000 Main Street, Washington, DC 20001",
+    ],
+    "blogger": [
+        PROSE,
+        "Newer Post",
+        "Older Post",
+        "Subscribe to: Post Comments (Atom)",
+        "No comments:",
+        "Post a Comment",
+    ],
+    "wordpress": [PROSE, "Share this:", "Like this:", "Filed Under: News, Defense", "Leave a Reply"],
+    "teasers": [PROSE, "Related Stories"],
+}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILY_PAGES))
+def test_shipped_family_rules_drop_the_family_wording(family, make_doc):
+    from cleaner.sites import select_rule_files
+    from cleaner.text import apply_rules
+
+    doc = make_doc("\n".join(FAMILY_PAGES[family]))
+    chosen = select_rule_files(doc, load_rules([], include_defaults=True), [line.text for line in doc.lines])
+    apply_rules(doc, chosen)
+    assert [line.text for line in doc.lines if line.keep] == [PROSE]
+    assert any(rule_id.startswith(family + ".") for rule_id in doc.rules)
+
+
+def test_no_defaults_and_later_folder_overrides_same_id(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    write(first, VALID)
+    write(second, VALID.replace('lines = ["Share this:", "Like this:"]', 'lines = ["Other"]'))
+    loaded = load_rules([first, second], include_defaults=False)
+    assert [rule_file.id for rule_file in loaded] == ["test"]
+    assert loaded[0].rules[0].lines == {"other"}
+
+
+# --- RE2: linear time -----------------------------------------------------------------------
+
+
+def test_catastrophic_backtracking_pattern_is_correct_on_long_lines(tmp_path):
+    """(a+)+$ hangs a backtracking engine on 'aaa…b'; RE2 answers in linear time (checked by answer, not clock)."""
+    text = HEADER + '[[rule]]\nid = "evil"\nkind = "pattern"\npattern = "(a+)+$"\n'
+    (rule,) = load_rule_file(write(tmp_path, text)).rules
+    assert not rule.matches("a" * 9_000 + "b", "")
+    assert rule.matches("a" * 9_000, "")

@@ -1,0 +1,225 @@
+"""text: normalisation, line splitting, re-flow of hard-wrapped text, and line/pattern/block rules."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from cleaner.document import Decider
+from cleaner.evaluate import MID_SENTENCE_BREAK
+from cleaner.text import apply_rules, normalize_text, paragraphs, split_lines, unwrap, wrap_width
+
+# --- normalize_text -------------------------------------------------------------------------
+
+
+def test_nbsp_and_other_spaces_become_plain_spaces():
+    assert normalize_text("a\u00a0b\u202fc\u2009d\te") == "a b c d e"
+
+
+def test_zero_width_and_soft_hyphen_are_removed():
+    assert normalize_text("zero\u200bwidth\u200d join\ufeff soft\u00adhyphen") == "zerowidth join softhyphen"
+
+
+def test_crlf_and_cr_become_lf():
+    assert normalize_text("one\r\ntwo\rthree\n") == "one\ntwo\nthree\n"
+
+
+def test_nfc_composes_accents():
+    decomposed = "Cafe\u0301 cre\u0300me"
+    assert normalize_text(decomposed) == "Café crème"
+    assert len(normalize_text(decomposed)) == len("Café crème")
+
+
+def test_control_characters_are_removed_but_newlines_kept():
+    assert normalize_text("a\x00b\x07c\nd\x1fe") == "abc\nde"
+
+
+# --- split_lines ----------------------------------------------------------------------------
+
+
+def test_split_lines_drops_blank_lines_and_remembers_them():
+    lines = split_lines("  first   line \nsecond\n\n   \nthird\n\n")
+    assert [line.text for line in lines] == ["first line", "second", "third"]
+    assert [line.blank_before for line in lines] == [False, False, True]
+    assert all(line.keep and line.reason == "" for line in lines)
+
+
+def test_split_lines_leading_blank_counts():
+    assert [line.blank_before for line in split_lines("\n\nfirst\nsecond")] == [True, False]
+
+
+# --- unwrap ---------------------------------------------------------------------------------
+
+# A press release in real wording; no sentence ends at a wrap point inside a paragraph (checked below),
+# as in seed 004, so the original paragraphs are recoverable from the text alone.
+PRESS_RELEASE = [
+    (
+        "Operational discussions to plan for a multinational reassurance force will progress today with "
+        "30 defence ministers set to attend the latest meeting in Brussels."
+    ),
+    (
+        "The meetings will focus on how the capabilities of each nation in the coalition could be best used in "
+        "supporting the long-term defence and security of its partners."
+    ),
+    (
+        "The Prime Minister and the Defence Secretary have both been clear that a lasting peace will require "
+        "credible security assurances to deter aggression. The government has been stepping up to lead "
+        "international support and to put its partners in the strongest possible position to secure peace."
+    ),
+    "Addressing the meeting, the Defence Secretary is expected to say:",
+    (
+        "“We cannot jeopardise the peace by forgetting about the war, so we must put even more pressure on the "
+        "aggressor and step up our support, both in today's fight and in the push for peace.”"
+    ),
+    (
+        "Tomorrow, the Defence Secretary and his German counterpart will chair the 27th meeting of the contact "
+        "group, bringing together around 50 nations to drive forward additional military support."
+    ),
+    "Defence supports more than 434,000 skilled jobs across the country.",
+]
+WIDTH = 65
+
+
+def hard_wrapped(paragraphs: list[str], width: int = WIDTH) -> str:
+    return "\n".join(textwrap.fill(paragraph, width) for paragraph in paragraphs)
+
+
+def test_press_release_fixture_has_no_sentence_end_at_a_wrap_inside_a_paragraph():
+    for paragraph in PRESS_RELEASE:
+        wrapped = textwrap.wrap(paragraph, WIDTH)
+        assert not any(re.search(r"[.!?:”]$", line) for line in wrapped[:-1]), paragraph
+
+
+def test_unwrap_reflows_a_65_column_press_release_one_paragraph_per_original():
+    raw = hard_wrapped(PRESS_RELEASE)
+    lines = split_lines(normalize_text(raw))
+    assert len(lines) > 2 * len(PRESS_RELEASE)
+    assert wrap_width(lines) == pytest.approx(WIDTH, abs=3)
+    joined = unwrap(lines)
+    assert [line.text for line in joined] == PRESS_RELEASE
+    assert not MID_SENTENCE_BREAK.search("\n".join(line.text for line in joined))
+
+
+def test_unwrap_rejoins_a_word_wrapped_at_its_hyphen():
+    raw = hard_wrapped(PRESS_RELEASE, width=62)
+    assert "supporting the long-\nterm" in raw, "at 62 columns textwrap breaks long-term at its hyphen"
+    joined = unwrap(split_lines(raw))
+    text = "\n".join(line.text for line in joined)
+    assert "long-term" in text
+    assert "long- term" not in text
+
+
+def test_unwrap_leaves_one_paragraph_per_line_text_alone():
+    raw = "\n".join(PRESS_RELEASE)
+    lines = split_lines(raw)
+    assert wrap_width(lines) is None
+    assert [line.text for line in unwrap(lines)] == PRESS_RELEASE
+
+
+def test_unwrap_leaves_short_menu_lines_alone():
+    menu = "\n".join(["Home", "News", "Sport", "Weather", "Contact us", "About", "Jobs", "Privacy", "Terms"])
+    assert [line.text for line in unwrap(split_lines(menu))] == menu.split("\n")
+
+
+def test_unwrap_keeps_blank_line_paragraph_breaks():
+    raw = "\n\n".join(textwrap.fill(paragraph, WIDTH) for paragraph in PRESS_RELEASE)
+    assert [line.text for line in unwrap(split_lines(raw))] == PRESS_RELEASE
+
+
+# --- apply_rules ----------------------------------------------------------------------------
+
+RULES = """[[rule]]
+id = "t.line"
+kind = "line"
+lines = ["Share this:"]
+
+[[rule]]
+id = "t.pattern"
+kind = "pattern"
+pattern = "Posted by .{1,40} at \\\\d{1,2}:\\\\d{2}( [AP]M)?"
+
+[[rule]]
+id = "t.block-end"
+kind = "block"
+start = "Related Stories"
+end = "End of related"
+
+[[rule]]
+id = "t.block-eof"
+kind = "block"
+start = "\\\\d+ comments?:?"
+
+[[rule]]
+id = "t.disabled"
+kind = "line"
+lines = ["Keep me"]
+enabled = false
+"""
+
+
+def decisions(doc) -> list[tuple[str, bool, str]]:
+    return [(line.text, line.keep, line.reason) for line in doc.lines]
+
+
+def test_line_and_pattern_rules_drop_and_record_their_ids(make_doc, make_rule_file):
+    doc = make_doc("Body one.\n  SHARE  this: \nPosted by Jane Doe at 10:42 AM\nKeep me\nBody two.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert decisions(doc) == [
+        ("Body one.", True, ""),
+        ("SHARE this:", False, "t.line"),
+        ("Posted by Jane Doe at 10:42 AM", False, "t.pattern"),
+        ("Keep me", True, ""),
+        ("Body two.", True, ""),
+    ]
+    assert doc.rules == ["t.line", "t.pattern"]
+    assert all(line.decider is Decider.RULE for line in doc.lines if not line.keep)
+
+
+def test_pattern_rules_match_the_whole_line_only(make_doc, make_rule_file):
+    doc = make_doc("The post was Posted by Jane Doe at 10:42 AM yesterday.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert doc.lines[0].keep
+    assert doc.rules == []
+
+
+def test_block_rule_with_end_drops_start_to_end_inclusive(make_doc, make_rule_file):
+    doc = make_doc("Body one.\nRelated Stories\nTeaser A\nTeaser B\nEnd of related\nBody two.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert [line.text for line in doc.kept()] == ["Body one.", "Body two."]
+    assert {line.reason for line in doc.lines if not line.keep} == {"t.block-end"}
+    assert doc.rules == ["t.block-end"]
+
+
+def test_block_rule_without_end_drops_to_the_end_of_the_document(make_doc, make_rule_file):
+    doc = make_doc("Body one.\nBody two.\n3 comments:\nGreat post!\nShare this:\nFooter")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert [line.text for line in doc.kept()] == ["Body one.", "Body two."]
+    assert {line.reason for line in doc.lines if not line.keep} == {"t.block-eof"}
+
+
+def test_block_whose_end_never_comes_runs_to_the_end(make_doc, make_rule_file):
+    doc = make_doc("Body.\nRelated Stories\nTeaser A\nTeaser B")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert [line.text for line in doc.kept()] == ["Body."]
+
+
+def test_rules_do_not_override_earlier_decisions(make_doc, make_rule_file):
+    doc = make_doc("Share this:\nBody.")
+    doc.lines[0].drop("metadata: byline", Decider.METADATA)
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert doc.lines[0].reason == "metadata: byline"
+    assert doc.rules == []
+
+
+def test_no_rules_is_a_no_op(make_doc):
+    doc = make_doc("Share this:\nBody.")
+    apply_rules(doc, [])
+    assert all(line.keep for line in doc.lines)
+
+
+def test_paragraphs_are_the_kept_lines(make_doc, make_rule_file):
+    doc = make_doc("Body one.\nShare this:\nBody two.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert paragraphs(doc) == ["Body one.", "Body two."]

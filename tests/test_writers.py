@@ -1,0 +1,214 @@
+"""writers: atomic files, output paths that stay inside the output folder, JSONL records, txt and md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.document import Document, Format, Image
+from cleaner.writers import FolderWriter, atomic_file, open_writer, output_path, record_line, render
+
+RECORD_FIELDS = [
+    "id",
+    "url",
+    "site",
+    "format",
+    "title",
+    "date",
+    "byline",
+    "authors",
+    "byline_source",
+    "images",
+    "text",
+    "rules",
+    "error",
+]
+
+
+def full_doc(id: str = "a/page.html.gz") -> Document:
+    return Document(
+        id=id,
+        url="https://www.defense.gov/News/x",
+        site="defense.gov",
+        format=Format.HTML,
+        title="Hegseth Meets Healey",
+        date="2025-03-06",
+        byline="Matthew Olay",
+        authors=["Matthew Olay"],
+        byline_source="DOD News",
+        images=[Image(caption="Two men walk.", credit="Navy Petty Officer 1st Class A. K., DOD", id="250306-D-X")],
+        text="First paragraph, with “quotes” and é.\n\nSecond paragraph.",
+        rules=["us-gov-banner.lines"],
+    )
+
+
+class Boom(Exception):
+    pass
+
+
+# --- atomic writes --------------------------------------------------------------------------
+
+
+def test_atomic_file_appears_only_on_success(tmp_path):
+    target = tmp_path / "sub" / "out.txt"
+    with atomic_file(target) as stream:
+        stream.write("hello")
+        assert not target.exists(), "nothing at the target while writing"
+    assert target.read_text() == "hello"
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_atomic_file_leaves_no_file_on_exception(tmp_path):
+    target = tmp_path / "out.txt"
+    with pytest.raises(Boom), atomic_file(target) as stream:
+        stream.write("half")
+        raise Boom
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_file_keeps_the_old_file_on_exception(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(Boom), atomic_file(target) as stream:
+        stream.write("new")
+        raise Boom
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_jsonl_writer_closed_with_an_error_leaves_no_file(tmp_path):
+    target = tmp_path / "out.jsonl"
+    writer = open_writer(target, "jsonl")
+    writer.write(full_doc())
+    writer.close(Boom("interrupted"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_format_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown format"):
+        open_writer(tmp_path / "x", "csv")
+
+
+# --- output_path ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "expected"),
+    [
+        ("page.txt", "page.txt"),
+        ("a/b/page.html.gz", "a/b/page.txt"),
+        ("a/PAGE.HTM", "a/PAGE.txt"),
+        ("feed.jsonl#3", "feed_3.txt"),
+        ("story.2025.txt", "story.2025.txt"),
+        ("", "document.txt"),
+    ],
+)
+def test_output_path_mirrors_the_input_tree(tmp_path, doc_id, expected):
+    assert output_path(tmp_path, doc_id, "txt") == tmp_path / expected
+
+
+@pytest.mark.parametrize(
+    "doc_id",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "a/../../../escape.txt",
+        "..\\..\\windows\\win.ini",
+        "./../x.html",
+        "..",
+        "/",
+    ],
+)
+def test_output_path_never_escapes_the_output_folder(tmp_path, doc_id):
+    root = tmp_path / "out"
+    path = output_path(root, doc_id, "md").resolve()
+    assert path.is_relative_to(root.resolve())
+    assert path != root.resolve()
+    assert path.suffix == ".md"
+
+
+# --- JSONL ----------------------------------------------------------------------------------
+
+
+def test_record_fields_and_order_exactly():
+    record = json.loads(record_line(full_doc()))
+    assert list(record) == RECORD_FIELDS
+    assert record["format"] == "html"
+    assert record["images"] == [
+        {
+            "caption": "Two men walk.",
+            "credit": "Navy Petty Officer 1st Class A. K., DOD",
+            "alt": None,
+            "src": None,
+            "id": "250306-D-X",
+            "title": None,
+        }
+    ]
+    assert record["error"] is None
+
+
+def test_record_is_one_line_of_unescaped_utf8():
+    line = record_line(full_doc())
+    assert line.endswith("\n") and line.count("\n") == 1
+    assert "“quotes” and é" in line
+
+
+def test_error_record_has_every_field():
+    record = json.loads(record_line(Document(id="bad.png.txt", error="binary file (a PNG image)")))
+    assert list(record) == RECORD_FIELDS
+    assert record["error"] == "binary file (a PNG image)"
+    assert record["text"] == ""
+
+
+def test_jsonl_writer_writes_records_in_order(tmp_path):
+    target = tmp_path / "deep" / "out.jsonl"
+    writer = open_writer(target, "jsonl")
+    for name in ("b.txt", "a.txt", "c.txt"):
+        writer.write(full_doc(name))
+    writer.close()
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["b.txt", "a.txt", "c.txt"]
+
+
+# --- txt and md -----------------------------------------------------------------------------
+
+
+def test_render_txt_is_the_body():
+    assert render(full_doc(), "txt") == "First paragraph, with “quotes” and é.\n\nSecond paragraph.\n"
+    assert render(Document(id="x"), "txt") == ""
+
+
+def test_render_md_has_title_meta_body_and_captions():
+    assert render(full_doc(), "md") == (
+        "# Hegseth Meets Healey\n\n"
+        "*Matthew Olay · 2025-03-06*\n\n"
+        "First paragraph, with “quotes” and é.\n\nSecond paragraph.\n\n"
+        "> Two men walk. (Navy Petty Officer 1st Class A. K., DOD)\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md"])
+def test_folder_writer_mirrors_the_input_tree_and_skips_errors(tmp_path: Path, fmt):
+    root = tmp_path / "out"
+    writer = FolderWriter(root, fmt)
+    writer.write(full_doc("x/y/page.html.gz"))
+    writer.write(full_doc("top.txt"))
+    writer.write(Document(id="x/bad.txt", error="empty document"))
+    writer.close()
+    written = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert written == sorted([f"x/y/page.{fmt}", f"top.{fmt}"])
+    assert "Second paragraph." in (root / f"top.{fmt}").read_text(encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc_id=st.text(alphabet=st.sampled_from("ab./\\#:~ \x00é"), max_size=30))
+def test_output_path_stays_inside_for_any_id(tmp_path_factory, doc_id):
+    root = tmp_path_factory.getbasetemp() / "out"
+    path = output_path(root, doc_id, "txt")
+    assert path.is_relative_to(root)
+    assert ".." not in path.relative_to(root).parts
+    assert path.name.endswith(".txt") and path != root
