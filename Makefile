@@ -31,17 +31,18 @@ test: $(TEST_INSTALLED)  ## run the test suite
 	$(BIN)/pytest -q
 
 lint: $(TEST_INSTALLED)  ## ruff lint and format check
-	$(BIN)/ruff check cleaner tests bench fuzz
-	$(BIN)/ruff format --check cleaner tests bench fuzz
+	$(BIN)/ruff check cleaner tests bench fuzz train
+	$(BIN)/ruff format --check cleaner tests bench fuzz train
 
 format: $(TEST_INSTALLED)
-	$(BIN)/ruff check --fix cleaner tests bench
-	$(BIN)/ruff format cleaner tests bench
+	$(BIN)/ruff check --fix cleaner tests bench fuzz train
+	$(BIN)/ruff format cleaner tests bench fuzz train
 
 BENCH_ARGS ?=
 bench: $(TEST_INSTALLED)  ## speed, memory and quality against trafilatura -> bench/results.md (BENCH_ARGS="--rss-mb 1024")
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/metadata_agreement.py
+	$(BIN)/python bench/learn_bench.py
 
 # Fuzzing: atheris (libFuzzer) on decode, the whole pipeline, rule loading, gunzip and output paths.
 # atheris is installed here, not as a dependency. A finding (crash-*, timeout-*, oom-*) lands in

@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 import re2
@@ -85,7 +86,8 @@ class Kind(StrEnum):
 
 def normalize_line(text: str) -> str:
     """The form in which lines are compared: NFKC, casefolded, bullets and spacing folded."""
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # NFKC leaves ASCII unchanged; skipping it saves most of the cost
+        text = unicodedata.normalize("NFKC", text)
     text = _WHITESPACE.sub(" ", text).strip().strip(_BULLETS).strip()
     return text.casefold()
 
@@ -141,6 +143,10 @@ class RuleFile:
     source: str = "hand-written"
     pages: int | None = None
     template: str = ""  # "site" or "family" for learned files: a page is recognised as one site at most
+    matcher: FileMatcher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.matcher = FileMatcher(self.rules)
 
     def applies_to_site(self, site: str | None, host: str | None) -> bool:
         if self.scope.everywhere:
@@ -150,9 +156,12 @@ class RuleFile:
     def fingerprint_hits(self, normalized_lines: set[str]) -> int:
         """How many distinct fingerprints occur among the document's normalised lines."""
         hits = len(self.scope.fingerprint_lines & normalized_lines)
-        for pattern in self.scope.fingerprint_patterns:
-            if any(pattern.fullmatch(line) for line in normalized_lines):
-                hits += 1
+        if self.scope.fingerprint_patterns:
+            patterns = PatternSet(self.scope.fingerprint_patterns)
+            found: set[int] = set()
+            for line in normalized_lines:
+                found.update(patterns.matching(line))
+            hits += len(found)
         return hits
 
 
@@ -168,6 +177,97 @@ class BoundedPattern:
         return self._regex.fullmatch(text) if len(text) <= MAX_MATCH_CHARS else None
 
 
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    options.max_mem = RE2_MAX_MEM
+    options.never_capture = True
+    return options
+
+
+class PatternSet:
+    """Several rule patterns matched against a line in one RE2 pass.
+
+    One call into RE2 per line instead of one per pattern: the Python-to-RE2 call costs
+    several microseconds, more than the matching itself.
+    """
+
+    __slots__ = ("_patterns", "_set")
+
+    def __init__(self, patterns: list[BoundedPattern] | tuple[BoundedPattern, ...]):
+        self._patterns = tuple(patterns)
+        self._set = None
+        if self._patterns:
+            candidate = re2.Set.FullMatchSet(_re2_options())
+            try:
+                for pattern in self._patterns:
+                    candidate.Add(pattern.pattern)
+                compiled = candidate.Compile()
+            except (re2.error, ValueError):
+                compiled = False
+            # A set too large for RE2's memory budget falls back to one pattern at a time.
+            self._set = candidate if compiled is not False else None
+
+    def matching(self, text: str) -> list[int]:
+        """Indexes of the patterns that match the whole line, in ascending order."""
+        if not self._patterns or len(text) > MAX_MATCH_CHARS:
+            return []
+        if self._set is not None:
+            return sorted(self._set.Match(text) or ())
+        return [i for i, pattern in enumerate(self._patterns) if pattern.fullmatch(text)]
+
+
+class FileMatcher:
+    """One rule file's line, pattern and block-start rules, ready to decide a line in one pass."""
+
+    __slots__ = ("_blocks", "_exact", "_line_rules", "_pattern_rule", "_patterns", "rules")
+
+    def __init__(self, rules: list[Rule]):
+        enabled = [rule for rule in rules if rule.enabled]
+        self.rules = enabled
+        self._line_rules = [rule for rule in enabled if rule.kind in (Kind.LINE, Kind.PATTERN)]
+        self._exact: dict[str, int] = {}
+        pattern_rules: list[int] = []
+        for index, rule in enumerate(self._line_rules):
+            if rule.kind is Kind.LINE:
+                for line in rule.lines:
+                    self._exact.setdefault(line, index)
+            else:
+                pattern_rules.append(index)
+        self._pattern_rule = pattern_rules
+        self._patterns = PatternSet([self._line_rules[i].pattern for i in pattern_rules])
+        block_rules = [rule for rule in enabled if rule.kind is Kind.BLOCK]
+        self._blocks = (block_rules, PatternSet([rule.start for rule in block_rules]))
+
+    @property
+    def empty(self) -> bool:
+        return not self._line_rules and not self._blocks[0]
+
+    def line_rule(self, text: str, normalized: str) -> Rule | None:
+        """The first line or pattern rule (in file order) that drops this line."""
+        candidates = [self._pattern_rule[i] for i in self._patterns.matching(text)[:1]]
+        if normalized in self._exact:
+            candidates.append(self._exact[normalized])
+        return self._line_rules[min(candidates)] if candidates else None
+
+    def block_rule(self, text: str) -> Rule | None:
+        """The first block rule whose start marker is this line."""
+        rules, starts = self._blocks
+        found = starts.matching(text)
+        return rules[found[0]] if found else None
+
+
+@lru_cache(maxsize=256)
+def combined_matcher(matchers: tuple[FileMatcher, ...]) -> FileMatcher:
+    """One matcher for the rule files a document selected, built once per distinct selection.
+
+    Documents of one site select the same files, so a crawl builds few of these; one matcher
+    means one RE2 call per line for all files together.
+    """
+    return FileMatcher([rule for matcher in matchers for rule in matcher.rules])
+
+
 def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pattern") -> BoundedPattern:
     """Compile a rule pattern with RE2, or raise RuleError naming file and line.
 
@@ -177,13 +277,8 @@ def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pa
         raise RuleError(*where, f"{what} must be a non-empty string")
     if len(pattern) > MAX_PATTERN_CHARS:
         raise RuleError(*where, f"{what} is longer than {MAX_PATTERN_CHARS} characters")
-    options = re2.Options()
-    options.case_sensitive = False
-    options.log_errors = False
-    options.max_mem = RE2_MAX_MEM
-    options.never_capture = True
     try:
-        regex = re2.compile(pattern, options)
+        regex = re2.compile(pattern, _re2_options())
     except re2.error as error:
         message = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
         raise RuleError(*where, f"bad {what} {pattern!r}: {message} (RE2 syntax)") from error

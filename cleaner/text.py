@@ -7,10 +7,11 @@ import statistics
 import unicodedata
 
 from cleaner.document import Decider, Document, Line
-from cleaner.rules import Kind, Rule, RuleFile, normalize_line
+from cleaner.rules import Rule, RuleFile, combined_matcher, normalize_line
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
+# Regular expressions rather than str.translate: translate with a dict is slow on long texts.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000\t]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MULTI_SPACE = re.compile(r" {2,}")
 
@@ -27,7 +28,7 @@ _TERMINAL = tuple('.!?:;"”’»)。！？…')
 def normalize_text(raw: str) -> str:
     """One canonical form: NFC, LF line ends, plain spaces, no zero-width or control characters."""
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
     return _CONTROL.sub("", text)
 
 
@@ -89,12 +90,14 @@ def _continues(previous: str, current: str, width: int) -> bool:
 
 
 def apply_rules(doc: Document, rule_files: list[RuleFile]) -> None:
-    """Drop the lines that line, pattern and block rules name; record which rules fired."""
-    rules = [r for f in rule_files for r in f.rules if r.enabled and r.kind is not Kind.XPATH]
-    if not rules:
+    """Drop the lines that line, pattern and block rules name; record which rules fired.
+
+    Files are consulted in order and the first matching rule names the drop; a block rule's
+    start marker takes precedence over line rules.
+    """
+    matcher = combined_matcher(tuple(f.matcher for f in rule_files if not f.matcher.empty))
+    if matcher.empty:
         return
-    line_rules = [r for r in rules if r.kind in (Kind.LINE, Kind.PATTERN)]
-    block_rules = [r for r in rules if r.kind is Kind.BLOCK]
     lines = doc.lines
     index = 0
     while index < len(lines):
@@ -102,12 +105,12 @@ def apply_rules(doc: Document, rule_files: list[RuleFile]) -> None:
         if not line.keep:
             index += 1
             continue
-        block = next((r for r in block_rules if r.start.fullmatch(line.text)), None)
+        block = matcher.block_rule(line.text)
         if block is not None:
             index = _drop_block(doc, block, index)
             continue
         normalized = normalize_line(line.text)
-        rule = next((r for r in line_rules if r.matches(line.text, normalized)), None)
+        rule = matcher.line_rule(line.text, normalized)
         if rule is not None:
             line.drop(rule.id, Decider.RULE)
             doc.note_rule(rule.id)
