@@ -29,7 +29,6 @@ from importlib import resources
 import numpy as np
 
 from cleaner.document import Decider, Line
-from cleaner.line_class import LineClass, classify_line, features, guess_stopwords  # noqa: F401 (cleaner.learn)
 from cleaner.text_features import (
     FEATURES,
     SECOND_STAGE_FEATURES,
