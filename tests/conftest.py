@@ -18,6 +18,22 @@ from cleaner.document import Document, Format
 from cleaner.rules import RuleFile, parse_rule_file
 from cleaner.text import normalize_text, split_lines
 
+# The JSONL record's fields in their order: part of the interface (README, DEVELOPERS.md).
+RECORD_FIELDS = [
+    "id",
+    "url",
+    "site",
+    "format",
+    "title",
+    "date",
+    "byline",
+    "authors",
+    "byline_source",
+    "images",
+    "text",
+    "rules",
+    "error",
+]
 DATA_DIR = Path(__file__).parent / "data"
 SEEDS_DIR = DATA_DIR / "seeds"
 DEV_SAMPLE_DIR = DATA_DIR / "dev_sample"

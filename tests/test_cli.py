@@ -8,27 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import RECORD_FIELDS
 from typer.testing import CliRunner
 
 from cleaner.cli import app
 from cleaner.rules import default_rules_dir
 from cleaner.writers import render
-
-RECORD_FIELDS = [
-    "id",
-    "url",
-    "site",
-    "format",
-    "title",
-    "date",
-    "byline",
-    "authors",
-    "byline_source",
-    "images",
-    "text",
-    "rules",
-    "error",
-]
 
 BAD_RULE = 'schema_version = 1\nid = "bad"\n\n[scope]\neverywhere = true\n\n[[rule]]\nid = "b"\nkind = "pattern"\n'
 BAD_RULE += 'pattern = "(unclosed"\n'  # the rule starts on line 7

@@ -6,27 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import RECORD_FIELDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.document import Document, Format, Image
 from cleaner.writers import FolderWriter, atomic_file, open_writer, output_path, record_line, render
-
-RECORD_FIELDS = [
-    "id",
-    "url",
-    "site",
-    "format",
-    "title",
-    "date",
-    "byline",
-    "authors",
-    "byline_source",
-    "images",
-    "text",
-    "rules",
-    "error",
-]
 
 
 def full_doc(id: str = "a/page.html.gz") -> Document:
