@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from cleaner.document import Decider, Document, Image
-from cleaner.metadata import EARLIEST_YEAR, Byline, byline_in_line, find_date, parse_byline
+from cleaner.metadata import (
+    EARLIEST_YEAR,
+    EMAIL,
+    UPDATED_STAMP,
+    Byline,
+    byline_in_line,
+    find_date,
+    parse_byline,
+)
 
 # --- thresholds and vocabularies, in one place ------------------------------------------------
 TITLE_SUFFIX_MAX_WORDS = 4  # a `<title>` tail this short after a separator is the site name
@@ -89,8 +97,6 @@ _AUTHOR_KEYS = (
 )
 _SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·»\-]{1,2}\s+")
-_UPDATED = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|actualizado)\b", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:\D|$)")
@@ -299,7 +305,7 @@ def choose_title(facts: PageFacts) -> str | None:
     stated += [facts.meta.get(key, [None])[0] for key in _TITLE_KEYS[1:]]
     h1 = [text for text, inside in facts.h1 if inside] + facts.headlines + [text for text, _ in facts.h1]
     for candidate in stated:
-        if isinstance(candidate, str) and candidate.strip() and not _EMAIL.search(candidate):
+        if isinstance(candidate, str) and candidate.strip() and not EMAIL.search(candidate):
             return strip_site_name(" ".join(candidate.split()), sites, loose=False)
     for candidate in h1:
         if len(candidate.split()) >= H1_MIN_WORDS and candidate.lower() not in sites:
@@ -371,7 +377,7 @@ def header_date(texts: list[str], today: dt.date | None = None) -> str | None:
         date = found[0] if found else None
         if not date or date > (today or dt.date.today()).isoformat():
             continue
-        if not _UPDATED.match(text):
+        if not UPDATED_STAMP.match(text):
             return date
         updated = updated or date
     return updated

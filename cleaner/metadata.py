@@ -62,7 +62,7 @@ _DATE_SHAPES = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), "iso"),  # also 2018-12-23T20:51:19Z
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), "dotted"),
 )
-_UPDATED = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|actualizado)\b", re.I)
+UPDATED_STAMP = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|actualizado)\b", re.I)
 # What may surround a date on a dateline: times, zones, weekdays (several languages), "at".
 _DATE_FILLER = re.compile(
     r"[\d:,.|/()\s-]|\b(?:[ap]\.?m\.?|[ecmpa][sd]?t|[ecmpa]t|gmt|utc|bst|cet|cest|ist|hkt|jst|aest|aedt|wib|msk|"
@@ -132,7 +132,7 @@ _PAGE_WORDS = re.compile(
 _CREDIT_BY = re.compile(
     r"^(?:photos?|photograph(?:s|y)?|images?|video|illustrations?|graphics?|editing|edited)\s+by\b", re.I
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Wrapper phrases that name the subscriber an e-mail went to.
 _RECIPIENT = re.compile(
     r"(?:sent|delivered|addressed|forwarded)\s+to\s*:?\s*(?:<a[^>]*>)?[\w.+-]+@|subscribed\s+as\s+[\w.+-]+@|"
@@ -234,7 +234,7 @@ def is_date_line(text: str) -> str | None:
     dates = [_only_date(segment) for segment in segments]
     if not all(dates):
         return None
-    return next((d for d, seg in zip(dates, segments, strict=True) if not _UPDATED.match(seg)), dates[0])
+    return next((d for d, seg in zip(dates, segments, strict=True) if not UPDATED_STAMP.match(seg)), dates[0])
 
 
 def _only_date(text: str) -> str | None:
@@ -408,7 +408,7 @@ def drop_recipient_lines(doc: Document) -> None:
         if len(line.text) <= RECIPIENT_LINE_MAX_CHARS:
             line.drop("metadata: recipient address", Decider.METADATA)
         else:
-            line.text = _EMAIL.sub("", line.text)
+            line.text = EMAIL.sub("", line.text)
 
 
 def extract_text_metadata(doc: Document) -> None:
@@ -459,8 +459,8 @@ def _search_header(doc: Document, first: int, stop: int = -1) -> None:
                 doc.date = found[0]
             line.drop("metadata: byline", Decider.METADATA)
         elif (doc.date is None or date_was_updated) and (date := is_date_line(text)):
-            if doc.date is None or not _UPDATED.match(text):
-                doc.date, date_was_updated = date, bool(_UPDATED.match(text))
+            if doc.date is None or not UPDATED_STAMP.match(text):
+                doc.date, date_was_updated = date, bool(UPDATED_STAMP.match(text))
             line.drop("metadata: date", Decider.METADATA)
             is_date = True
         elif _page_words_line(text):

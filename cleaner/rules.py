@@ -127,6 +127,10 @@ class Scope:
     fingerprint_patterns: tuple[object, ...] = ()  # compiled RE2 for fingerprints with `*`
     fingerprint_texts: tuple[str, ...] = ()  # as written in the file
     min_fingerprints: int = 1
+    fingerprint_set: PatternSet = field(init=False, repr=False, compare=False)  # the patterns, matched in one pass
+
+    def __post_init__(self) -> None:
+        self.fingerprint_set = PatternSet(self.fingerprint_patterns)
 
     @property
     def has_fingerprints(self) -> bool:
@@ -157,10 +161,9 @@ class RuleFile:
         """How many distinct fingerprints occur among the document's normalised lines."""
         hits = len(self.scope.fingerprint_lines & normalized_lines)
         if self.scope.fingerprint_patterns:
-            patterns = PatternSet(self.scope.fingerprint_patterns)
             found: set[int] = set()
             for line in normalized_lines:
-                found.update(patterns.matching(line))
+                found.update(self.scope.fingerprint_set.matching(line))
             hits += len(found)
         return hits
 
