@@ -39,7 +39,7 @@ format: $(TEST_INSTALLED)
 	$(BIN)/ruff format cleaner tests bench fuzz train
 
 BENCH_ARGS ?=
-bench: $(TEST_INSTALLED)  ## speed, memory and quality against trafilatura -> bench/results.md (BENCH_ARGS="--rss-mb 1024")
+bench: $(TEST_INSTALLED)  ## speed, memory and quality against trafilatura -> bench/results.md (BENCH_ARGS="--rss-mb 256" for a quicker run)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/metadata_agreement.py
 	$(BIN)/python bench/learn_bench.py

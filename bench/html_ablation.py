@@ -115,12 +115,15 @@ def speeds(runs: list[Callable[[str, str | None], str]], corpus: list[Page], rep
     Every page is timed `repeat` times for every run, the runs one after the other on the same
     page, and a page's time is its fastest: a load spike from other processes then costs one
     sample of one page, not a configuration's whole pass. CPU time, not wall time, for the same
-    reason. The sum over pages is the run's time.
+    reason. The sum over pages is the run's time. The runs go in reverse order every other time:
+    a run that follows another on the same page finds the page warm in the caches, and no run
+    should always be the one that does (the reference, listed first, always was).
     """
     best = [[float("inf")] * len(corpus) for _ in runs]
-    for _ in range(repeat):
+    for repetition in range(repeat):
+        order = list(enumerate(runs))[:: -1 if repetition % 2 else 1]
         for page, (_key, html, url) in enumerate(corpus):
-            for index, run in enumerate(runs):
+            for index, run in order:
                 start = time.process_time()
                 run(html, url)
                 best[index][page] = min(best[index][page], time.process_time() - start)

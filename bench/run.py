@@ -1,7 +1,7 @@
 """`make bench`: speed, memory and quality of `cleaner clean`, written to bench/results.md.
 
     .venv/bin/python bench/run.py [--shared ../shared] [--repeat 12] [--text-repeat 40] [--trials 2]
-                                  [--rss-mb 256] [--out FILE]
+                                  [--rss-mb 1024] [--out FILE]
 
 What it measures, on a crawl built from shared/dev (its pages repeated `--repeat` times so that
 start-up does not dominate; synthetic pages when shared/ is absent):
@@ -9,8 +9,8 @@ start-up does not dominate; synthetic pages when shared/ is absent):
 - HTML extraction speed against trafilatura alone (`trafilatura.extract(html, include_comments=False)`)
   on the same pages, in this process, one core each, so both sides pay the same for nothing else;
 - peak memory (RSS of the whole process tree: command, fork server and workers, sampled) on a
-  generated WARC crawl of `--rss-mb` MB (the done-when bar is for 1024 MB; the default is smaller
-  so that `make bench` stays a few minutes; the size used is in the table);
+  generated WARC crawl of `--rss-mb` MB (default 1024, the done-when bar's size; a smaller crawl
+  makes a quicker run; the size used is in the table);
 - learn (cleaner.learn, when it exists) on the dev sites' pages: pages/s and MB/s;
 - body quality (F1, exact pages) on dev HTML and dev text, when shared/dev exists.
 Timings are wall-clock on a machine that may be busy: the load average is printed beside them.
@@ -350,7 +350,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=12, help="copies of the dev HTML pages in the HTML crawl")
     parser.add_argument("--text-repeat", type=int, default=40, help="copies of the dev text pages (20x smaller)")
     parser.add_argument("--trials", type=int, default=2, help="runs of each speed measurement; the fastest counts")
-    parser.add_argument("--rss-mb", type=float, default=256, help="size of the generated crawl for peak RSS")
+    parser.add_argument(
+        "--rss-mb", type=float, default=BAR_RSS_CRAWL_MB, help="size of the generated crawl for peak RSS"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
     corpus = load_corpus(args.shared)

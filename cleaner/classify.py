@@ -15,13 +15,16 @@ Three steps, like jusText but learned:
 The two stages are logistic regressions whose weights ship in cleaner/models/text_classifier.json
 (`make train` rebuilds it from the labelled dev pages; see train/train_classifier.py). Inference
 is a few numpy products per page. `Line.score` is the stage-2 log-odds plus REGION_BIAS (positive:
-prose; a dropped line never scores above 0) and `Line.reason` names the decision with the features
-that drove it (p = sigmoid(score)), for `cleaner explain`.
+prose; a dropped line never scores above 0) and `Line.reason` names the decision and p =
+sigmoid(score); within `explaining()` (for `cleaner explain`) it also gives the line's main features.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,6 +33,7 @@ import numpy as np
 
 from cleaner.document import Decider, Line
 from cleaner.text_features import (
+    COLUMN,
     FEATURES,
     SECOND_STAGE_FEATURES,
     best_region,
@@ -40,7 +44,9 @@ from cleaner.text_features import (
 # --- thresholds of the context step, in one place ---
 # REGION_BIAS, REGION_CLIP and EXTRA_REGION_SHARE were chosen by cross-validation by site and then on the
 # training dev pages only (never the held-out sites, see train/dataset.py); the bridge, extend and trim
-# constants were set by hand so that caption blocks of press releases (the seeds) stay whole.
+# constants were set by hand so that caption blocks of press releases (the seeds) stay whole. TRIM_MAX_LINES:
+# any cap of 1-3 beat no cap in site-CV at every REGION_BIAS (train/cross_validate.py); 3 is the smallest that
+# still sheds a three-line header (site name, headline, dateline) for the metadata step.
 REGION_BIAS = 1.0  # added to every stage-2 log-odds before the region search: a doubtful line leans to body
 REGION_CLIP = 4.0  # log-odds clipped to +-this, so one very sure line cannot carry a region on its own
 EXTRA_REGION_SHARE = 0.3  # a further region is kept when its sum reaches this share of the best region's
@@ -50,7 +56,8 @@ BRIDGE_GAP = 4  # a positive run this many lines or fewer from a region joins it
 BRIDGE_REACH = 3  # ... looking this many lines past the gap for it ...
 BRIDGE_MIN_VALUE = 8.0  # ... when its value reaches this (about one solid paragraph)
 EXTEND_MIN_SCORE = -1.0  # a line next to a region joins it when its log-odds plus REGION_BIAS is at least this
-EDGE_MAX_WORDS = 16  # a region's edge line shorter than this that ends no sentence is trimmed
+EDGE_MAX_WORDS = 16  # a region's edge line shorter than this that ends no sentence is trimmed ...
+TRIM_MAX_LINES = 3  # ... at most this many per edge (site name, headline, dateline; more would eat a table or a list)
 SENTENCE_END = tuple('.!?"”’»)。！？')
 MODEL_RESOURCE = "text_classifier.json"
 
@@ -62,8 +69,14 @@ class Stage:
     weights: np.ndarray
     bias: float
 
-    def score(self, x: np.ndarray) -> np.ndarray:
-        return x @ self.weights + self.bias
+    def score(self, *blocks: np.ndarray) -> np.ndarray:
+        """Log-odds from the feature columns, given as consecutive blocks (no copy into one matrix)."""
+        z = np.full(len(blocks[0]), self.bias)
+        start = 0
+        for block in blocks:
+            z += block @ self.weights[start : start + block.shape[1]]
+            start += block.shape[1]
+        return z
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +105,8 @@ def default_model() -> Model:
 def score_lines(texts: list[str], blank_before: list[bool], model: Model) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Stage-2 log-odds per line, the feature matrix (for explanations) and the page's language."""
     x, language = page_features(texts, blank_before)
-    log_chars = x[:, FEATURES.index("log_chars")]
     z1 = model.stage1.score(x)
-    z2 = model.stage2.score(np.hstack((x, second_stage_features(z1, log_chars))))
+    z2 = model.stage2.score(x, second_stage_features(z1, x[:, COLUMN["log_chars"]]))
     return z2, x, language
 
 
@@ -150,12 +162,17 @@ def extend(spans: list[tuple[int, int]], scores: np.ndarray) -> list[tuple[int, 
 
 
 def trim(spans: list[tuple[int, int]], texts: list[str], words: np.ndarray) -> list[tuple[int, int]]:
-    """Drop a region's first and last lines while they are short and end no sentence (menus, titles)."""
+    """Drop a region's first and last lines while they are short and end no sentence (menus, titles).
+
+    At most TRIM_MAX_LINES per edge: a header or menu at a region's edge is a few lines, while an
+    unbounded trim ate whole tables and bullet lists (no row ends a sentence).
+    """
     trimmed = []
     for start, end in spans:
-        while start <= end and _loose_edge(texts[start], words[start]):
+        first, last = start, end
+        while start <= end and start - first < TRIM_MAX_LINES and _loose_edge(texts[start], words[start]):
             start += 1
-        while end >= start and _loose_edge(texts[end], words[end]):
+        while end >= start and last - end < TRIM_MAX_LINES and _loose_edge(texts[end], words[end]):
             end -= 1
         if start <= end:
             trimmed.append((start, end))
@@ -187,16 +204,42 @@ def decide(
     return (*keep_mask(scores, spans), scores)
 
 
-def describe(x: np.ndarray, scores: np.ndarray) -> list[str]:
-    """A short feature summary per line for `cleaner explain` (computed for the whole page at once)."""
-    column = {name: x[:, FEATURES.index(name)] for name in ("log_chars", "log_words", "stopwords", "mean_prose_like_5")}
-    p = (1 / (1 + np.exp(-np.clip(scores, -30, 30)))).tolist()
-    chars = np.rint(np.expm1(column["log_chars"])).astype(int).tolist()
-    words = np.rint(np.expm1(column["log_words"])).astype(int).tolist()
-    stop, near = column["stopwords"].tolist(), column["mean_prose_like_5"].tolist()
+VERDICTS = ("classifier: body", "classifier: boilerplate inside main text", "classifier: outside main text")
+EXPLAIN = ContextVar("explain", default=False)  # set by `explaining()`: reasons then carry the line's features
+
+
+@contextmanager
+def explaining() -> Iterator[None]:
+    """Within this block, classify() gives every line its feature summary (for `cleaner explain`).
+
+    Outside it a reason is the verdict and p only, one shared string: formatting the features of
+    every line of every page would cost more than the rest of the classifier's work per line.
+    """
+    token = EXPLAIN.set(True)
+    try:
+        yield
+    finally:
+        EXPLAIN.reset(token)
+
+
+@cache
+def _short_reasons() -> tuple[str, ...]:
+    """Row verdict * 101 + round(100 p): "classifier: body p=0.93" and so on, built once."""
+    return tuple(f"{verdict} p={i / 100:.2f}" for verdict in VERDICTS for i in range(101))
+
+
+def reasons(x: np.ndarray, scores: np.ndarray, verdict: np.ndarray) -> list[str]:
+    """Each line's reason: its verdict (index into VERDICTS), p and, when explaining, a feature summary."""
+    hundredths = np.rint(100 / (1 + np.exp(-np.clip(scores, -30, 30)))).astype(int)
+    short = _short_reasons()
+    rows = (verdict * 101 + hundredths).tolist()
+    if not EXPLAIN.get():
+        return [short[row] for row in rows]
+    shares = np.clip(x[:, [COLUMN["stopwords"], COLUMN["mean_prose_like_5"]]], 0, 1).tolist()
+    counts = np.rint(np.expm1(x[:, [COLUMN["log_chars"], COLUMN["log_words"]]])).astype(int).tolist()
     return [
-        f"p={a:.2f} chars={b} words={c} stop={d:.2f} prose_near={e:.2f}"
-        for a, b, c, d, e in zip(p, chars, words, stop, near, strict=True)
+        f"{short[row]} chars={c} words={w} stop={stop:.2f} prose_near={near:.2f}"
+        for row, (c, w), (stop, near) in zip(rows, counts, shares, strict=True)
     ]
 
 
@@ -206,18 +249,17 @@ def classify(lines: list[Line], model: Model | None = None) -> None:
     if not open_lines:
         return
     model = model or default_model()
-    scores, x, _ = score_lines([line.text for line in open_lines], [line.blank_before for line in open_lines], model)
-    log_chars = x[:, FEATURES.index("log_chars")]
-    words = np.expm1(x[:, FEATURES.index("log_words")])
-    keep, inside, scores = decide(scores, log_chars, [line.text for line in open_lines], words)
+    texts = [line.text for line in open_lines]
+    scores, x, _ = score_lines(texts, [line.blank_before for line in open_lines], model)
+    log_chars = x[:, COLUMN["log_chars"]]
+    keep, inside, scores = decide(scores, log_chars, texts, np.expm1(x[:, COLUMN["log_words"]]))
     scores = scores + REGION_BIAS  # the context step's view of a line: positive leans to body
-    summaries = describe(x, scores)
-    for index, (line, score, summary) in enumerate(zip(open_lines, scores.tolist(), summaries, strict=True)):
-        if keep[index]:
-            line.score = score
-            line.reason, line.decider = f"classifier: body {summary}", Decider.CLASSIFIER
+    why = reasons(x, scores, np.where(keep, 0, np.where(inside, 1, 2)))
+    # A dropped line is never "prose" for the metadata step (it looks for the first prose line).
+    scores = np.where(keep, scores, np.minimum(scores, 0.0))
+    for line, kept, score, reason in zip(open_lines, keep.tolist(), scores.tolist(), why, strict=True):
+        line.score = score
+        if kept:
+            line.reason, line.decider = reason, Decider.CLASSIFIER
         else:
-            # A dropped line is never "prose" for the metadata step (it looks for the first prose line).
-            line.score = min(score, 0.0)
-            where = "boilerplate inside main text" if inside[index] else "outside main text"
-            line.drop(f"classifier: {where} {summary}", Decider.CLASSIFIER)
+            line.drop(reason, Decider.CLASSIFIER)

@@ -15,11 +15,10 @@ from cleaner.containers import JsonlFields
 from cleaner.errors import CleanerError, RuleError
 from cleaner.evaluate import format_row, format_summary, load_predictions, score
 from cleaner.learn_config import MIN_PAGES, SAMPLE_PAGES
-from cleaner.pipeline import Cleaner
 from cleaner.pool import CleanerSettings
 from cleaner.progress import reporter_for
 from cleaner.readers import Source
-from cleaner.rules import load_rule_file, rule_files_in
+from cleaner.rules import RuleFile, load_rule_file, load_rules, rule_files_in
 from cleaner.runner import DEFAULT_SHARD_SIZE, DEFAULT_TIMEOUT, RunConfig, RunStats, run, summary
 from cleaner.runner import dry_run as dry_run_listing
 from cleaner.writers import FORMATS, overwritten_input
@@ -53,9 +52,10 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _make_cleaner(rules: list[Path] | None, no_default_rules: bool) -> Cleaner:
+def _load_rules(rules: list[Path] | None, no_default_rules: bool) -> list[RuleFile]:
+    """The rule files a run will use; a bad one stops the command with its file and line."""
     try:
-        return Cleaner(extra_rules_dirs=rules or [], default_rules=not no_default_rules)
+        return load_rules(rules or [], include_defaults=not no_default_rules)
     except RuleError as error:
         _fail(f"rule error: {error}")
 
@@ -94,7 +94,7 @@ def clean(
         _fail(f"input not found: {', '.join(missing)}")
     if overwritten := overwritten_input(out, fmt, inputs):
         _fail(f"--out {out} would overwrite the input {overwritten}; choose another output")
-    _make_cleaner(rules, no_default_rules)  # a bad rule file stops the run here, before any work
+    _load_rules(rules, no_default_rules)  # a bad rule file stops the run here, before any work
     config = RunConfig(
         inputs=tuple(inputs),
         out=out,
@@ -148,19 +148,24 @@ def explain(
     url: Annotated[str | None, typer.Option(help="The page's URL, if the file does not state it.")] = None,
 ) -> None:
     """Show every line KEEP or DROP, with the rule or classifier reason behind it."""
-    cleaner = _make_cleaner(rules, no_default_rules)
+    from cleaner.classify import explaining
+    from cleaner.pipeline import Cleaner
+
+    _load_rules(rules, no_default_rules)
+    cleaner = Cleaner(extra_rules_dirs=rules or [], default_rules=not no_default_rules)
     source = Source(id=file.name, path=file)
     try:
         data = source.read_bytes()
     except CleanerError as error:
         _fail(f"{file}: {error}")
-    doc = cleaner.clean(data, url=url, id=file.name)
+    with explaining():  # every classifier line gets its feature summary, which `clean` skips for speed
+        doc = cleaner.clean(data, url=url, id=file.name)
     if doc.error:
         _fail(f"{file}: {doc.error}")
     color = sys.stdout.isatty()
     typer.echo(f"# {doc.id}  format={doc.format.value} site={doc.site} families={','.join(doc.families) or '-'}")
     typer.echo(f"# rules applied: {', '.join(doc.rules) or '-'}")
-    learned = _learned_provenance(cleaner)
+    learned = _learned_provenance(cleaner.rule_files)
     for line in doc.lines:
         verdict = "KEEP" if line.keep else "DROP"
         score = f" [{line.score:+.2f}]" if line.score is not None else ""
@@ -250,11 +255,11 @@ def learn(
         )
 
 
-def _learned_provenance(cleaner: Cleaner) -> dict[str, str]:
+def _learned_provenance(rule_files: list[RuleFile]) -> dict[str, str]:
     """Rule id -> how often a learned rule was seen, shown next to the lines it drops."""
     return {
         rule.id: f" (learned, seen on {rule.pages} pages, share {rule.share:.2f})"
-        for rule_file in cleaner.rule_files
+        for rule_file in rule_files
         for rule in rule_file.rules
         if rule.source == "learned" and rule.pages is not None and rule.share is not None
     }

@@ -9,7 +9,7 @@ rendering (checked on the dev pages), with that knowledge attached.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 from trafilatura.xml import xmltotxt
@@ -23,14 +23,17 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(slots=True)
 class Block:
-    """One body line with the tag of the output block it came from (p, head, list, table, quote...)."""
+    """One body line with the tag of the output block it came from (p, head, list, table, quote...).
+
+    `key` is the line's comparable text, computed once: every refinement step compares it.
+    """
 
     line: Line
     tag: str
+    key: str = field(init=False)
 
-    @property
-    def key(self) -> str:
-        return comparable(self.line.text)
+    def __post_init__(self) -> None:
+        self.key = comparable(self.line.text)
 
 
 def comparable(text: str | None) -> str:
@@ -61,20 +64,25 @@ def _lines(rendered: str, tag: str) -> list[Block]:
 
 
 def link_texts(tree: etree._Element) -> frozenset[str]:
-    """The comparable text of every link on the page."""
-    texts = set()
-    for anchor in tree.iter("a"):
-        text = comparable("".join(anchor.itertext()))
-        if text:
-            texts.add(text)
-    return frozenset(texts)
+    """The comparable text of every link on the page (each distinct text reduced once: menus repeat)."""
+    texts = {own_text(anchor) for anchor in tree.iter("a")}
+    return frozenset(key for key in map(comparable, texts) if key)
+
+
+def own_text(element: etree._Element) -> str:
+    """The element's text with its descendants' (`itertext`), quicker for the usual element without children."""
+    return "".join(element.itertext()) if len(element) else element.text or ""
 
 
 def title_candidates(tree: etree._Element, known_title: str | None) -> frozenset[str]:
     """Every way the page states its headline: metadata title, <h1>s, og:title, <title>."""
     found = [known_title]
     found += ["".join(h1.itertext()) for h1 in tree.iter("h1")]
-    found += tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+    found += [
+        meta.get("content")
+        for meta in tree.iter("meta")
+        if meta.get("property") == "og:title" or meta.get("name") == "twitter:title"
+    ]
     title = tree.find(".//title")
     if title is not None:
         found.append(title.text)

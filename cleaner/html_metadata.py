@@ -102,15 +102,18 @@ _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:\D|$)")
 _URL = re.compile(r"^\s*(https?:)?//|^\s*www\.|@\w+\.\w")
 # Where a date, byline or headline must never come from: comments, teasers, page furniture.
+# Matched against lower-cased classes (_off_article_classes): an alternation compiled with re.I
+# costs several times more, and it runs on every ancestor of every candidate node.
 _OFF_ARTICLE = re.compile(
     r"comment|respond|reply|related|recommend|teaser|sidebar|widget|promo|newsletter|more-stories|"
     r"read-next|trending|popular|site-footer|page-footer|global-footer|colophon|\bnav|menu|breadcrumb|share|social|"
-    r"outbrain|taboola",
-    re.I,
+    r"outbrain|taboola"
 )
 _OFF_ARTICLE_TAGS = {"aside", "nav"}  # not <footer>: a post's own footer holds its author (Blogger)
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg"}
-_BYLINE_CLASS = re.compile(r"byline|\bauthor|writer|reporter|contributor|article-by|\bby\b", re.I)
+# _BYLINE_CLASS and _HEADLINE_CLASS run on lower-cased classes: they are tried on many nodes, and
+# an alternation compiled with re.I costs several times more.
+_BYLINE_CLASS = re.compile(r"byline|\bauthor|writer|reporter|contributor|article-by|\bby\b")
 _PUBLISHED_CLASS = re.compile(r"publish|posted|entry-date|post-date|article-date|dateline|timestamp|date", re.I)
 _CAPTION_CONTAINER = re.compile(r"wp-caption(?![\w-])|tr-caption-container|image-with-caption|media-with-caption", re.I)
 _TITLE_CLASS = re.compile(r"(?:^|\s)(?:caption-title|image-title|photo-title|title)(?:\s|$)", re.I)
@@ -118,7 +121,7 @@ _CREDIT_PREFIX = re.compile(
     r"^\s*(?:(?:photo(?:graph)?|image|picture|foto)s?\s*(?:credit|by)?|credit|by)\s*:\s*|^\s*(?:photo(?:graph)?|image)\s+by\s+",
     re.I,
 )
-_HEADLINE_CLASS = re.compile(r"\b(?:entry-title|post-title|article-title|story-title|headline)\b", re.I)
+_HEADLINE_CLASS = re.compile(r"\b(?:entry-title|post-title|article-title|story-title|headline)\b")
 _CAPTION_CLASS = re.compile(r"caption|cutline|legend", re.I)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|attribution|image-source|photo-source", re.I)
 _CAPTION_CREDIT = re.compile(
@@ -132,6 +135,16 @@ _AGENCY_TAIL = re.compile(
     re.I,
 )
 _IMAGE_ID = re.compile(r"\b(?:VIRIN|image id|photo id)\s*:\s*(?P<id>[\w-]+)", re.I)
+_FOLDED_IMAGE_ID = re.compile(r"\b(?:virin|image id|photo id)\s*:\s*[\w-]+")  # for lower-cased text: no re.I cost
+_FOUR_ALNUM = re.compile(r"[^\W_](?:[\W_]*[^\W_]){3}")  # a line with this is more than leftovers of captions
+# Every class or id that _BYLINE_CLASS or _HEADLINE_CLASS matches holds one of these once
+# lower-cased (and every one _CAPTION_CONTAINER matches holds "caption"): fast first checks for
+# the walk in `collect`.
+_MARK_HINT = re.compile(r"by|author|writer|reporter|contributor|(?:entry|post|article|story)-title|headline")
+# The nodes with an itemprop or rel="author", which `collect` reads (found in C, in one pass).
+_ITEMPROP_OR_AUTHOR = etree.XPath("//@itemprop/.. | //@rel[. = 'author']/..")
+# Tags whose nodes state metadata whatever their class: see `_collect_tagged`.
+_FACT_TAGS = frozenset({"meta", "script", "title", "h1", "time", "figure"})
 
 
 @dataclass(slots=True)
@@ -147,13 +160,16 @@ class PageFacts:
     byline_nodes: list[str] = field(default_factory=list)
     figures: list[etree._Element] = field(default_factory=list)
     header_texts: list[str] = field(default_factory=list)  # short texts right after the headline
+    # Not metadata: elements whose class may mark them hidden (html.prune_hidden decides). The walk
+    # reads every class anyway, and an XPath pass over the classes for them costs 2% of the HTML path.
+    maybe_hidden: list[etree._Element] = field(default_factory=list)
 
 
 # --- the step ---------------------------------------------------------------------------------
 
 
-def fill(doc: Document, tree: etree._Element) -> None:
-    """Title, date, byline and images of the page, read before any node is pruned."""
+def fill(doc: Document, tree: etree._Element) -> PageFacts:
+    """Title, date, byline and images of the page, read before any node is pruned; the facts read."""
     facts = collect(tree)
     doc.title = choose_title(facts)
     doc.date = choose_date(facts) or htmldate_fallback(tree, doc.url)
@@ -161,38 +177,61 @@ def fill(doc: Document, tree: etree._Element) -> None:
     if byline:
         doc.byline, doc.authors, doc.byline_source = byline.text, byline.names, byline.source
     doc.images = [image for node in facts.figures if (image := figure_image(node)) is not None]
+    return facts
 
 
 def collect(tree: etree._Element) -> PageFacts:
-    """One walk over the tree: meta tags, JSON-LD, <title>, <h1>, <time>, byline nodes, figures."""
+    """One walk over the tree: meta tags, JSON-LD, <title>, <h1>, <time>, byline nodes, figures.
+
+    The walk touches every node, so each node gets the cheapest checks first: its tag, then one
+    case-sensitive search of its lower-cased class and id (_MARK_HINT) before any of the
+    class expressions, which cost several times more and match few nodes. The rare attributes
+    (itemprop, rel) are looked up only on the nodes an XPath found to have them.
+    """
     facts = PageFacts()
+    hint = _MARK_HINT.search
+    attributed = set(_ITEMPROP_OR_AUTHOR(tree))  # few nodes: a set lookup is cheaper than two more get()s per node
     for node in tree.iter():
-        tag = node.tag
-        if not isinstance(tag, str):
-            continue
-        if tag == "meta":
-            _collect_meta(node, facts)
-        elif tag == "script":
-            if (node.get("type") or "").strip().lower() == "application/ld+json" and node.text:
-                facts.json_ld.extend(_json_ld_objects(node.text))
-        elif tag == "title" and facts.title_tag is None:
-            facts.title_tag = _text(node)
-        elif tag == "h1":
-            if (text := _text(node)) and not _off_article(node):
-                if not facts.h1:
-                    facts.header_texts = header_texts(node)
-                facts.h1.append((text, _inside_article(node, ("article", "main"))))
-        elif tag == "time" or node.get("itemprop") == "datePublished":
-            _collect_time(node, facts)
-        elif tag in ("figure", "table", "div") and _is_figure(node):
+        get, tag = node.get, node.tag
+        css, ident = get("class"), get("id")
+        itemprop = get("itemprop") if node in attributed else None
+        folded = f"{css} {ident}".lower() if css is not None or ident is not None else ""
+        hinted = bool(folded) and hint(folded) is not None
+        if tag in _FACT_TAGS or itemprop == "datePublished":
+            _collect_tagged(node, facts, itemprop)
+        elif tag in ("table", "div") and "caption" in folded and _CAPTION_CONTAINER.search(_classes(node)):
             facts.figures.append(node)
-        _collect_marked(node, facts)
+        if hinted or itemprop or (node in attributed and get("rel") == "author"):
+            _collect_marked(node, facts)
+        if css is not None and ("hid" in css or "Hid" in css or "odal" in css):
+            facts.maybe_hidden.append(node)
     return facts
+
+
+def _collect_tagged(node: etree._Element, facts: PageFacts, itemprop: str | None) -> None:
+    """What a node says by its tag (meta, JSON-LD script, <title>, <h1>, <time>, <figure>) or as datePublished."""
+    tag = node.tag
+    if tag == "meta":
+        _collect_meta(node, facts)
+    elif tag == "script":
+        if (node.get("type") or "").strip().lower() == "application/ld+json" and node.text:
+            facts.json_ld.extend(_json_ld_objects(node.text))
+    elif tag == "title" and facts.title_tag is None:
+        facts.title_tag = _text(node)
+    elif tag == "h1":
+        if (text := _text(node)) and not _off_article(node):
+            if not facts.h1:
+                facts.header_texts = header_texts(node)
+            facts.h1.append((text, _inside_article(node, ("article", "main"))))
+    elif tag == "time" or itemprop == "datePublished":
+        _collect_time(node, facts)
+    elif tag == "figure":
+        facts.figures.append(node)
 
 
 def _collect_marked(node: etree._Element, facts: PageFacts) -> None:
     """Elements whose class or itemprop says they hold the headline or the byline."""
-    headline = node.tag != "h1" and _HEADLINE_CLASS.search(_classes(node) + " " + (node.get("itemprop") or ""))
+    headline = node.tag != "h1" and _HEADLINE_CLASS.search(f"{_classes(node)} {node.get('itemprop') or ''}".lower())
     byline = _is_byline_node(node)
     if not (headline or byline) or _off_article(node) or not (text := _text(node)):
         return
@@ -463,12 +502,6 @@ def _names_byline(names: list[str]) -> Byline | None:
 # --- images -----------------------------------------------------------------------------------
 
 
-def _is_figure(node: etree._Element) -> bool:
-    if node.tag == "figure":
-        return True
-    return bool(_CAPTION_CONTAINER.search(_classes(node)))
-
-
 def figure_image(figure: etree._Element) -> Image | None:
     """{caption, credit, alt, src, id, title} of one figure; None when it has neither caption nor credit.
 
@@ -538,21 +571,27 @@ def drop_caption_lines(doc: Document) -> None:
                 captions.add(_fold(part))
         if image.caption and image.credit:
             captions.add(_fold(f"{image.caption} {image.credit}"))
+    longest_first = sorted(captions, key=len, reverse=True)
     for line in doc.lines:
         if not line.keep:
             continue
         folded = _fold(line.text)
-        if folded in captions or (len(folded) <= CAPTION_MAX_CHARS + 100 and _strip_known(folded, captions)):
+        if folded in captions or (len(folded) <= CAPTION_MAX_CHARS + 100 and _strip_known(folded, longest_first)):
             line.drop("metadata: caption", Decider.METADATA)
 
 
-def _strip_known(folded: str, captions: set[str]) -> bool:
-    """True when the line is made only of known caption and credit pieces (and an image id)."""
+def _strip_known(folded: str, captions: list[str]) -> bool:
+    """True when the line is made only of known caption and credit pieces (longest first) and an image id.
+
+    It runs on every body line, so its patterns are the cheap lower-case ones (the line is folded).
+    """
     rest = folded
-    for part in sorted(captions, key=len, reverse=True):
-        rest = rest.replace(part, " ")
-    rest = _IMAGE_ID.sub(" ", rest)
-    return len(re.sub(r"[\W_]+", "", rest)) <= 3
+    for part in captions:
+        if part in rest:
+            rest = rest.replace(part, " ")
+    if ":" in rest:
+        rest = _FOLDED_IMAGE_ID.sub(" ", rest)
+    return _FOUR_ALNUM.search(rest) is None
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -579,7 +618,7 @@ def _classes(node: etree._Element | None) -> str:
 def _is_byline_node(node: etree._Element) -> bool:
     if node.get("rel") == "author" or (node.get("itemprop") or "").lower() == "author":
         return True
-    return node.tag in ("div", "span", "p", "address", "a", "li") and bool(_BYLINE_CLASS.search(_classes(node)))
+    return node.tag in ("div", "span", "p", "address", "a", "li") and bool(_BYLINE_CLASS.search(_classes(node).lower()))
 
 
 def _off_article(node: etree._Element) -> bool:
@@ -591,7 +630,7 @@ def _off_article(node: etree._Element) -> bool:
     for ancestor in node.iterancestors():
         if ancestor.tag in ("article", "main", "body"):
             return False
-        if ancestor.tag in _OFF_ARTICLE_TAGS or _OFF_ARTICLE.search(_classes(ancestor)):
+        if ancestor.tag in _OFF_ARTICLE_TAGS or _off_article_classes(ancestor):
             return True
     return False
 
@@ -600,7 +639,11 @@ def _off_article_node(node: etree._Element) -> bool:
     """The node itself is page furniture (comments, teasers, aside, footer, navigation)."""
     if node.tag in ("body", "html", "main", "article"):
         return False
-    return node.tag in _OFF_ARTICLE_TAGS or bool(_OFF_ARTICLE.search(_classes(node)))
+    return node.tag in _OFF_ARTICLE_TAGS or _off_article_classes(node)
+
+
+def _off_article_classes(node: etree._Element) -> bool:
+    return _OFF_ARTICLE.search(_classes(node).lower()) is not None
 
 
 def _inside_article(node: etree._Element, tags: tuple[str, ...] = ("article", "main", "header")) -> bool:

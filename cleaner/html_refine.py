@@ -73,7 +73,8 @@ def is_prose(block: Block, links: frozenset[str]) -> bool:
 
 def drop_tail_teasers(blocks: list[Block], links: frozenset[str]) -> None:
     """After the last prose paragraph, drop runs of link lines (at least TEASER_MIN_RUN long)."""
-    last_prose = max((i for i, block in enumerate(blocks) if block.line.keep and is_prose(block, links)), default=None)
+    kept_prose = (i for i in reversed(range(len(blocks))) if blocks[i].line.keep and is_prose(blocks[i], links))
+    last_prose = next(kept_prose, None)  # searched from the end: the blocks before it need no test
     if last_prose is None:
         return
     run: list[Block] = []

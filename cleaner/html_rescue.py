@@ -15,7 +15,7 @@ from collections import Counter
 from lxml import etree
 
 from cleaner.document import Line
-from cleaner.html_blocks import Block, comparable
+from cleaner.html_blocks import Block, comparable, own_text
 from cleaner.html_settings import (
     RESCUE_MAX_LEVELS,
     RESCUE_MAX_LINK_SHARE,
@@ -37,10 +37,12 @@ def paragraph_text(element: etree._Element) -> str:
 def body_container(blocks: list[Block], tree: etree._Element) -> etree._Element | None:
     """The element whose <p> children hold most of the kept body lines."""
     kept = {block.key for block in blocks if block.line.keep and block.tag == "p"}
+    if not kept:
+        return None
     votes: Counter = Counter()
     for paragraph in _LONG_PARAGRAPHS(tree, chars=RESCUE_VOTE_MIN_CHARS):
         parent = paragraph.getparent()
-        if parent is not None and comparable(paragraph_text(paragraph)) in kept:
+        if parent is not None and comparable(own_text(paragraph)) in kept:
             votes[parent] += 1
     return votes.most_common(1)[0][0] if votes else None
 

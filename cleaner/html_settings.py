@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# --- recognising the page's site or family (rule files scoped by fingerprints) ----------------
+RECOGNITION_MAX_LINES = 2000  # fingerprints are looked for among the page's first this many text lines
+
 # --- headline and standfirst at the top of trafilatura's body ---------------------------------
 # Trafilatura keeps the article's <h1> (and often the dek under it) when they sit inside the
 # article element; gold bodies never start with the headline, which lives in `title`.
@@ -43,6 +46,7 @@ class HtmlOptions:
     """Which mechanisms of the HTML path run; all on by default, off one at a time in the ablation."""
 
     fast: bool = True  # trafilatura without its fallback extractors: same dev F1, less CPU (bench/README.md)
+    strip_inert: bool = True  # scripts, styles, <head> removed before trafilatura (which deletes them unread): CPU
     prune_hidden: bool = True
     rescue_split_body: bool = True
     drop_headline: bool = True

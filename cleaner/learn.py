@@ -4,7 +4,11 @@
 
 A site's template is what recurs on a large share of its pages while the article between
 changes: exact lines, lines with a varying part (dates, counters: RE2 patterns) and, for HTML,
-nodes found once per page with identical text (XPath rules). Shares count distinct contents,
+nodes found once per page with identical text (XPath rules). On text pages, the template line
+that closes the article on every checked page becomes a block rule dropping everything from it
+to the page's end: the teasers there change on every page, so no line rule could learn them
+(see FOOTER_ANCHOR); the template lines opening the page and closing its header bound a header
+block whose end is required (see HEADER_ANCHOR). Shares count distinct contents,
 not pages, so the same article crawled twice or syndicated is never learned (the syndication
 guard). Lines that are template on many sites form the family file. Thresholds live in
 `learn_config`; writing and merging with hand edits in `learn_write`.
@@ -23,7 +27,18 @@ import xxhash
 
 from cleaner.document import Format
 from cleaner.errors import InputError
-from cleaner.learn_check import as_rule_file, kept_lines
+from cleaner.learn_check import (
+    Block,
+    anchor_pattern,
+    as_rule_file,
+    block_id,
+    clean_pages,
+    footer_anchor,
+    header_anchors,
+    keeps_body,
+    keeps_top,
+    kept_lines,
+)
 from cleaner.learn_config import (
     CHECK_ROUNDS,
     FAMILY_MAX_CHARS,
@@ -34,6 +49,10 @@ from cleaner.learn_config import (
     FINGERPRINT_MIN_HITS,
     FINGERPRINT_MIN_LINES,
     FINGERPRINT_SHARE,
+    FOOTER_ANCHOR,
+    FOOTER_MAX_LOST_SHARE,
+    HEADER_ANCHOR,
+    HEADER_MAX_LOST_SHARE,
     LEAVE_TO_CLASSIFIER,
     MIN_PAGES,
     PATTERN_MIN_VARIANTS,
@@ -63,11 +82,13 @@ class LearnedRule:
     """One rule as learned, before it is written: what it drops and on how many contents it recurred."""
 
     name: str  # the part of the id after the file id
-    kind: str  # line | pattern | xpath
+    kind: str  # line | pattern | block | xpath
     pages: int  # distinct contents it was seen on
     share: float  # ... as a share of the site's contents
     lines: list[str] = field(default_factory=list)
     pattern: str = ""
+    start: str = ""  # a block rule's start marker
+    end: str = ""  # ... and its end marker, required (a header); empty: the block runs to the page's end
     xpath: str = ""
     note: str = ""
 
@@ -231,11 +252,10 @@ def site_rules(template: SiteTemplate, templates: list[SiteTemplate], shipped: l
     for _round in range(CHECK_ROUNDS):
         if not template.separators:
             break
-        lines = [line for rule in rules if rule.kind == "line" for line in rule.lines]
-        patterns = [rule.pattern for rule in rules if rule.kind == "pattern"]
-        template.separators -= kept_lines(template.group.sample, as_rule_file(file_id, lines, patterns), shipped)
+        docs = clean_pages(template.group.sample, [*shipped, _in_memory(file_id, rules)])
+        template.separators -= kept_lines(docs)
         rules = _line_rules(template) + _pattern_rules(template)
-    rules += _xpath_rules(template)
+    rules += _block_rules(template, file_id, rules, shipped) + _xpath_rules(template)
     if not rules:
         return None
     where = group.domain or "a site recognised by its template"
@@ -250,6 +270,62 @@ def site_rules(template: SiteTemplate, templates: list[SiteTemplate], shipped: l
         min_fingerprints=min(FINGERPRINT_MIN_HITS, len(fingerprints)) if len(fingerprints) >= 2 else 1,
         rules=rules,
         sample=group.sample[0].source,
+    )
+
+
+def _in_memory(file_id: str, rules: list[LearnedRule], blocks: tuple[Block, ...] = ()) -> RuleFile:
+    """The rules learned so far (blocks from them, then `blocks`) as a rule file to clean pages with."""
+    lines = [line for rule in rules if rule.kind == "line" for line in rule.lines]
+    patterns = [rule.pattern for rule in rules if rule.kind == "pattern"]
+    learned = tuple((rule.start, rule.end or None) for rule in rules if rule.kind == "block")
+    return as_rule_file(file_id, lines, patterns, learned + blocks)
+
+
+def _block_rules(
+    template: SiteTemplate, file_id: str, rules: list[LearnedRule], shipped: list[RuleFile]
+) -> list[LearnedRule]:
+    """The footer block (FOOTER_ANCHOR), then the header block (HEADER_ANCHOR), each when it is safe.
+
+    Anchors come from the site's own text pages cleaned with the rules learned so far (the header
+    is found with the footer in place); a block is kept only if, on those pages, it leaves the body
+    the pipeline kept outside it (nearly) whole, and a header only if the pipeline keeps nothing
+    more above the body.
+    """
+    repeated = {key for page in template.group.sample for key in page.repeated}
+    found: list[LearnedRule] = []
+    for side, enabled in (("footer", FOOTER_ANCHOR), ("header", HEADER_ANCHOR)):
+        if enabled and (block := _block_rule(template, file_id, [*rules, *found], shipped, side, repeated)):
+            found.append(block)
+    return found
+
+
+def _block_rule(
+    template: SiteTemplate, file_id: str, rules: list[LearnedRule], shipped: list[RuleFile], side: str, repeated: set
+) -> LearnedRule | None:
+    """One side's block rule: its anchors on the pages cleaned so far, kept if it costs their bodies little."""
+    before = clean_pages(template.group.sample, [*shipped, _in_memory(file_id, rules)])
+    if side == "footer":
+        anchor = footer_anchor(before, set(template.lines), repeated)
+        block, max_lost = (None if anchor is None else (anchor, None)), FOOTER_MAX_LOST_SHARE
+    else:
+        block, max_lost = header_anchors(before, set(template.lines), repeated), HEADER_MAX_LOST_SHARE
+    if block is None:
+        return None
+    start, end = anchor_pattern(block[0]), None if block[1] is None else anchor_pattern(block[1])
+    after = clean_pages(template.group.sample, [*shipped, _in_memory(file_id, rules, ((start, end),))])
+    rule_id = block_id(file_id, sum(rule.kind == "block" for rule in rules))
+    if not keeps_body(before, after, rule_id, max_lost) or (side == "header" and not keeps_top(before, after, rule_id)):
+        return None
+    count = template.lines.get(line_hash(normalize_line(block[0])), template.threshold)
+    where = "to the page's end" if end is None else f"to {block[1][:80]!r}, required"
+    return LearnedRule(
+        name=side,
+        kind="block",
+        pages=count,
+        share=count / template.contents,
+        start=start,
+        end=end or "",
+        note=f"from {block[0][:80]!r}, {side} on all {len(before)} pages checked, {where}",
     )
 
 

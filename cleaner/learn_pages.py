@@ -82,6 +82,7 @@ class PageSketch:
     signature: frozenset[int]  # hashes of its short opening and closing lines: its template
     nodes: array  # sorted distinct hashes of (tag path, text) of its HTML nodes ('Q')
     paths: array  # sorted hashes of the tag paths found once on the page: a path whose text varies is content
+    repeated: frozenset[int]  # hashes of the lines found more than once on the page: never a footer anchor
 
 
 @dataclass(slots=True)
@@ -125,6 +126,7 @@ def sketch_page(source: Source) -> PageSketch:
         signature=frozenset(line_hash(line) for line in ends),
         nodes=_hash_array(node_key(path, node_text) for path, node_text, _ in page.nodes if unique[path] == 1),
         paths=_hash_array(path for path, count in unique.items() if count == 1),
+        repeated=frozenset(line_hash(line) for line, count in Counter(normalized).items() if count > 1),
     )
 
 

@@ -65,7 +65,7 @@ def _summary(rule) -> str:
     if rule.kind == "line":
         shown = "; ".join(rule.lines[:5])
         return f"{len(rule.lines)} lines: {shown}" + (" ..." if len(rule.lines) > 5 else "")
-    return rule.pattern or rule.xpath
+    return rule.pattern or rule.start or rule.xpath
 
 
 def _sample_page(site: LearnedSite, cleaner: Cleaner, learned_ids: set[str]) -> str:

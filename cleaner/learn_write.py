@@ -24,9 +24,9 @@ from cleaner.learn import LearnedRule, LearnedSite
 from cleaner.rules import load_rule_file, normalize_line
 
 # The keys of a rule that say what it drops: its digest is computed over these.
-CONTENT_KEYS = ("kind", "lines", "pattern", "start", "end", "xpath")
+CONTENT_KEYS = ("kind", "lines", "pattern", "start", "end", "end_required", "xpath")
 RULE_KEY_ORDER = ("id", "kind", "source", "enabled", "pages", "share", "digest", "note")
-RULE_CONTENT_ORDER = ("lines", "pattern", "start", "end", "xpath")
+RULE_CONTENT_ORDER = ("lines", "pattern", "start", "end", "end_required", "xpath")
 FILE_MODE = 0o644  # mkstemp makes files private; rule files are meant to be read and shared
 MERGE_MIN_FINGERPRINT_OVERLAP = 0.5  # a site with no URL is the same site as a file sharing this share of prints
 
@@ -140,11 +140,11 @@ def render(site: LearnedSite, kept: list[dict]) -> str:
 
 
 def _suppressed(kept: list[dict]) -> set[str]:
-    """What kept rules already say: normalised lines, and patterns and XPaths as written."""
+    """What kept rules already say: normalised lines, and patterns, block starts and XPaths as written."""
     said: set[str] = set()
     for rule in kept:
         said.update(normalize_line(line) for line in rule.get("lines", []) if isinstance(line, str))
-        said.update(str(rule[key]) for key in ("pattern", "xpath") if key in rule)
+        said.update(str(rule[key]) for key in ("pattern", "start", "xpath") if key in rule)
     return said
 
 
@@ -159,6 +159,12 @@ def _learned_table(file_id: str, learned: LearnedRule, suppressed: set[str], tak
         if learned.pattern in suppressed:
             return None
         table["pattern"] = learned.pattern
+    elif learned.kind == "block":
+        if learned.start in suppressed:
+            return None
+        table["start"] = learned.start
+        if learned.end:  # a learned end is always required: see HEADER_ANCHOR
+            table.update(end=learned.end, end_required=True)
     else:
         if learned.xpath in suppressed:
             return None

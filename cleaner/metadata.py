@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cleaner.document import Decider, Document, Image, Line
 
@@ -29,6 +30,7 @@ CAPTION_HEADER_LINES = 12  # caption blocks are looked for this far above the fi
 CAPTION_MAX_CHARS = 350  # a longer line above a credit is a paragraph of the body, not the caption
 EARLIEST_YEAR = 1990
 DATE_LINE_MAX_CHARS = 300  # a longer line is never only a date: not searched (a 20 MB line took seconds)
+DATE_LINE_CACHE_SIZE = 4096  # date-line answers kept per process, for the lines asked about again
 RECIPIENT_LINE_MAX_CHARS = 400  # a longer line naming the recipient keeps its text, minus the address
 
 # Month names in the languages of the pages we see most (English, German, French, Spanish,
@@ -62,6 +64,19 @@ _DATE_SHAPES = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), "iso"),  # also 2018-12-23T20:51:19Z
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), "dotted"),
 )
+# What a shape needs; for the month-name shapes, the text around their numbers without the month
+# alternation that makes them slow (re tries each of its names at each word). A text that fails the
+# hint cannot match the shape.
+_SHAPE_HINTS = {
+    "iso": re.compile("-"),
+    "dotted": re.compile(r"\."),
+    "mdy": re.compile(r"[^\W\d_]\.?\s+\d\d?(?:[^\W\d_]{2})?,?\s+\d{4}"),  # "May 5th, 2024"
+    "dmy": re.compile(  # "5. Mai 2024", "5 de mayo de 2024"
+        r"\d[^\W\d_]{0,2}\.?\s+(?:(?:[oO][fF]|[dD][eE])\s+)?[^\W\d_]{3,}\.?,?\s+(?:[dD][eE]\s+)?\d{4}"
+    ),
+}
+# Every date shape holds a four-digit year: a text without four digits in a row has no date (a cheap test first).
+_YEAR_DIGITS = re.compile(r"\d(?:\d\d\d)")  # = \d{4}, spelled so that re skips ahead faster
 UPDATED_STAMP = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|aktualisiert|mis à jour|actualizado)\b", re.I)
 # What may surround a date on a dateline: times, zones, weekdays (several languages), "at".
 _DATE_FILLER = re.compile(
@@ -87,6 +102,29 @@ _BY = re.compile(
     r"interview|review|photos? and text)\s+)?(?:by|von|por|par|oleh)\b\s*:?\s*(?P<names>\S.*)$",
     re.I,
 )
+# What re.I also matches for these letters (every other ASCII letter matches only its two cases).
+_CASE_EXTRAS = {"i": "İı", "k": "\u212a", "s": "ſ"}
+
+
+def _any_case(char: str) -> str:
+    return "".join(dict.fromkeys(char.lower() + char.upper() + _CASE_EXTRAS.get(char.lower(), "")))
+
+
+def _words_hint(words: list[str]) -> re.Pattern:
+    """Finds any of the words in any case, as re.I would, several times faster: the pattern opens with
+    one character class, which lets re skip ahead, and spells out the cases instead of using re.I."""
+    first = "".join(dict.fromkeys(char for word in words for char in _any_case(word[0])))
+    alternatives = "|".join(
+        f"(?<=[{re.escape(_any_case(word[0]))}])" + "".join(f"[{re.escape(_any_case(c))}]" for c in word[1:])
+        for word in words
+    )
+    return re.compile(f"[{re.escape(first)}](?:{alternatives})")
+
+
+# Every byline marker (_BY) holds one of these words: a line without them needs no _BY search.
+_BY_HINT = _words_hint(["by", "von", "por", "par", "oleh"])
+_NAME_ROLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|,\s+")
+_PAGE_WORD_SEPARATOR = re.compile(r"[|·•]")
 # Where the names of a byline stop: a date, a time, "Updated", "on <site>", a weekday.
 _BYLINE_END = re.compile(
     r"\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:updated|published|posted|publiziert|publié|publicado|"
@@ -163,6 +201,8 @@ _AGENCY_CREDIT = re.compile(
     r"alamy|bloomberg|pool|ap photo|istock)[^.!?]{0,40})$",
     re.I,
 )
+# Each credit shape above holds one of these: a line without them needs no credit matching (a cheap test first).
+_CAPTION_HINT = _words_hint([")", ":", "/", "via"])
 _IMAGE_ID = re.compile(r"^(?:virin|image id|photo id)\s*:\s*(?P<id>\S+)$", re.I)
 _SENTENCE_END = tuple(".!?")
 
@@ -172,9 +212,13 @@ _SENTENCE_END = tuple(".!?")
 
 def find_date(text: str, today: dt.date | None = None) -> tuple[str, re.Match] | None:
     """The first plausible date in the text as YYYY-MM-DD, with its match; never a future date."""
+    if not _YEAR_DIGITS.search(text):
+        return None
     today = today or dt.date.today()
     found = []
     for shape, order in _DATE_SHAPES:
+        if not _SHAPE_HINTS[order].search(text):
+            continue
         for match in shape.finditer(text):
             date = _to_date(match, order)
             if date and date.year >= EARLIEST_YEAR and date <= today:
@@ -224,21 +268,29 @@ def is_date_line(text: str) -> str | None:
 
     An "Updated ..." tail after the publication date is allowed: `Published May 2 | Updated an hour ago`.
     """
-    if len(text) > DATE_LINE_MAX_CHARS:
+    if len(text) > DATE_LINE_MAX_CHARS or not _YEAR_DIGITS.search(text):
         return None
-    whole = _only_date(_UPDATED_TAIL.split(text, maxsplit=1)[0] or text)
+    return _date_line_on(text, dt.date.today())
+
+
+@lru_cache(maxsize=DATE_LINE_CACHE_SIZE)
+def _date_line_on(text: str, today: dt.date) -> str | None:
+    """is_date_line as of a day, cached: the header searches ask about the same few lines several times."""
+    whole = _only_date(_UPDATED_TAIL.split(text, maxsplit=1)[0] or text, today)
     if whole or not _DATE_SEGMENTS.search(text):
         return whole
     # `Updated Jun. 8, 2019 8:21 am ET / Original Jun. 8, 2019`: every segment a date; the original wins.
     segments = [segment for segment in _DATE_SEGMENTS.split(text) if segment.strip()]
-    dates = [_only_date(segment) for segment in segments]
-    if not all(dates):
-        return None
+    dates = []
+    for segment in segments:  # stopping at the first segment that is no date
+        if not (date := _only_date(segment, today)):
+            return None
+        dates.append(date)
     return next((d for d, seg in zip(dates, segments, strict=True) if not UPDATED_STAMP.match(seg)), dates[0])
 
 
-def _only_date(text: str) -> str | None:
-    found = find_date(text)
+def _only_date(text: str, today: dt.date) -> str | None:
+    found = find_date(text, today)
     if not found:
         return None
     leftover = _DATE_PREFIX.sub("", text.replace(found[1].group(0), " ").strip())
@@ -308,6 +360,8 @@ def _split_name_outlet(piece: str) -> tuple[str, str] | None:
 
 def _byline_body(text: str) -> str | None:
     """What follows the byline marker, when the marker opens the text or follows only a date."""
+    if not _BY_HINT.search(text):
+        return None
     for match in _BY.finditer(text):
         prefix = text[: match.start()].strip(" |-–—•·,")
         if not prefix or find_date(prefix) or re.fullmatch(r"[\w\s.,:]{0,40}(ago|\d{4})", prefix, re.I):
@@ -318,11 +372,11 @@ def _byline_body(text: str) -> str | None:
 def is_person_name(text: str) -> bool:
     """Two to five capitalised words, none of them a role, an outlet word or a page word."""
     words = text.split()
-    if not 1 < len(words) <= 5 or _OUTLET_WORDS.search(text):
+    if not 1 < len(words) <= 5 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+        return False  # the cheap tests first: most lines fail them
+    if _OUTLET_WORDS.search(text) or any(ch.isdigit() for ch in text):
         return False
-    if any(ch.isdigit() for ch in text) or any(_NOT_NAME_WORD.match(w.strip(".:,")) for w in words):
-        return False
-    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+    return not any(_NOT_NAME_WORD.match(w.strip(".:,")) for w in words)
 
 
 def byline_in_line(text: str) -> Byline | None:
@@ -331,7 +385,12 @@ def byline_in_line(text: str) -> Byline | None:
         return None
     if _byline_body(text) is not None:
         return parse_byline(text)
-    parts = [part.strip() for part in re.split(r"\s+[|–—-]\s+|,\s+", text)]
+    return _name_and_role(text)
+
+
+def _name_and_role(text: str) -> Byline | None:
+    """`Jane Doe | Reporter`, `Jane Doe, Staff Writer`: a name and a newsroom role."""
+    parts = [part.strip() for part in _NAME_ROLE_SEPARATOR.split(text)]
     if len(parts) == 2 and is_person_name(parts[0]) and _ROLE.match(parts[1]):
         return Byline([parts[0]], None)
     return None
@@ -348,21 +407,26 @@ def extract_caption_blocks(doc: Document) -> None:
     whatever the classifier thought of it), but never lines a rule dropped or lines far from the body.
     """
     lines = doc.lines
-    kept = [index for index, line in enumerate(lines) if line.keep]
-    if not kept:
+    first = next((index for index, line in enumerate(lines) if line.keep), None)
+    if first is None:
         return
-    start = max(0, kept[0] - CAPTION_HEADER_LINES)
-    for index in range(start, kept[-1] + 1):
+    last = next(index for index in range(len(lines) - 1, -1, -1) if lines[index].keep)
+    for index in range(max(0, first - CAPTION_HEADER_LINES), last + 1):
         line = lines[index]
-        if not line.keep and line.decider is not Decider.CLASSIFIER:
+        text = line.text
+        if (not line.keep and line.decider is not Decider.CLASSIFIER) or not _CAPTION_HINT.search(text):
             continue
-        paren = _PAREN_CREDIT.match(line.text)
+        # Each credit shape is tried only where it can match: `... (credit)` ends with ")", a credit
+        # line has a colon, an agency credit has no sentence punctuation at all.
+        paren = _PAREN_CREDIT.match(text) if text.rstrip().endswith(")") else None
         if paren:
             doc.images.append(Image(caption=paren.group("caption").strip(), credit=paren.group("credit").strip()))
             line.drop("metadata: caption", Decider.METADATA)
             continue
-        credit = _CREDIT_LINE.match(line.text) or _AGENCY_CREDIT.match(line.text)
-        if credit and len(line.text) <= 200:
+        credit = (":" in text and _CREDIT_LINE.match(text)) or (
+            "." not in text and "!" not in text and "?" not in text and _AGENCY_CREDIT.match(text)
+        )
+        if credit and len(text) <= 200:
             doc.images.append(_caption_block(lines, index, credit.group("credit").strip()))
 
 
@@ -418,11 +482,11 @@ def extract_text_metadata(doc: Document) -> None:
     kept = [i for i, line in enumerate(doc.lines) if line.keep]
     if not kept:
         return
-    prose = [i for i in kept if (doc.lines[i].score or 0) > 0]
-    first = prose[0] if prose else kept[0]
-    title_index = _header_inside_body(doc)
+    first = next((i for i in kept if (doc.lines[i].score or 0) > 0), kept[0])
+    meta = _MetaTexts()
+    title_index = _header_inside_body(doc, kept, meta)
     if title_index is None:
-        title_index = _title_above_meta(doc, first)
+        title_index = _title_above_meta(doc, first, meta)
     if title_index is None:
         title_index = _repeated_title(doc, first)
     if title_index is not None and doc.title is None:
@@ -474,18 +538,18 @@ def _search_header(doc: Document, first: int, stop: int = -1) -> None:
         below_is_date = is_date
 
 
-def _title_above_meta(doc: Document, first: int) -> int | None:
+def _title_above_meta(doc: Document, first: int, meta: _MetaTexts) -> int | None:
     """The heading right above the article's dateline or byline block, nearest to the body first.
 
     Headers put furniture ("Print this article", "Sharing is caring!", a caption) between the
     byline and the body, but almost never between the headline and the byline.
     """
     for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
-        if not _meta_line(doc.lines[index]):
+        if not _meta_line(doc.lines[index], meta):
             continue
         for above in range(index - 1, max(-1, index - TITLE_ABOVE_META_LINES - 1), -1):
             line = doc.lines[above]
-            if line.decider is Decider.RULE or _meta_line(line) or _header_filler(line.text):
+            if line.decider is Decider.RULE or _meta_line(line, meta) or _header_filler(line.text):
                 continue
             if (line.score or 0) <= 0 and _heading_like(line.text):
                 return above
@@ -493,27 +557,28 @@ def _title_above_meta(doc: Document, first: int) -> int | None:
     return None
 
 
-def _header_inside_body(doc: Document) -> int | None:
+def _header_inside_body(doc: Document, kept: list[int], meta: _MetaTexts) -> int | None:
     """Headline, dateline and byline that the classifier kept at the top of the body.
 
     A dateline such as `Friday, May 10, 2019, 04:05 pm PT` reads like a short sentence, and a
     breadcrumb can open the kept region, so the header sometimes starts inside it. The top
     kept lines are header when they reach a meta line (date or byline) through nothing but a
     headline, breadcrumbs repeating it and filler. Returns the headline's index, if any.
+    `kept` are the indexes of the kept lines, before this step.
     """
-    top = [i for i, line in enumerate(doc.lines) if line.keep][:BODY_TOP_LINES]
-    meta = next((k for k, i in enumerate(top) if _meta_text(doc.lines[i].text)), None)
-    if meta is None:
+    top = kept[:BODY_TOP_LINES]
+    found = next((k for k, i in enumerate(top) if meta[doc.lines[i].text]), None)
+    if found is None:
         return None
     title = None
-    for k in range(meta - 1, -1, -1):
+    for k in range(found - 1, -1, -1):
         text = doc.lines[top[k]].text
         if title is None and _heading_like(text) and not text.endswith(_SENTENCE_END):
             title = top[k]
         elif title is None or doc.lines[title].text not in text:
             return None  # a real paragraph above the meta line: the body had started
-    end = meta
-    while end < len(top) and _meta_text(doc.lines[top[end]].text):
+    end = found
+    while end < len(top) and meta[doc.lines[top[end]].text]:
         end += 1
     for k in range(end):
         index = top[k]
@@ -531,24 +596,34 @@ def _take_meta(doc: Document, line: Line) -> None:
     line.drop("metadata: header inside the body", Decider.METADATA)
 
 
-def _meta_line(line: Line) -> bool:
+def _meta_line(line: Line, meta: _MetaTexts) -> bool:
     """A dateline, a byline (with or without "By") or header furniture such as "4 Minute Read"."""
     if line.reason.startswith(("metadata: byline", "metadata: date")):
         return True
     if line.decider is Decider.RULE or (line.score or 0) > 0:
         return False
-    return _meta_text(line.text)
+    return meta[line.text]
+
+
+class _MetaTexts(dict):
+    """`_meta_text` of each line text, computed once per document: the header searches ask about the same lines."""
+
+    def __missing__(self, text: str) -> bool:
+        self[text] = found = _meta_text(text)
+        return found
 
 
 def _meta_text(text: str) -> bool:
     """The text of a dateline, a byline or header furniture (a date line may be long: two stamps)."""
     if is_date_line(text):
         return True
-    if len(text.split()) > BYLINE_MAX_WORDS:
+    words = len(text.split())
+    if words > BYLINE_MAX_WORDS:
         return False
-    if byline_in_line(text) or _page_words_line(text):
+    # byline_in_line(text) or _page_words_line(text), sharing their work: a byline marker makes either true.
+    if _byline_body(text) is not None or _name_and_role(text) or _page_words_only(text):
         return True
-    return len(text.split()) <= BARE_NAME_MAX_WORDS and is_person_name(text)
+    return words <= BARE_NAME_MAX_WORDS and is_person_name(text)
 
 
 def _repeated_title(doc: Document, first: int) -> int | None:
@@ -556,12 +631,13 @@ def _repeated_title(doc: Document, first: int) -> int | None:
     or an e-mail wrapper's subject line. A page names its own story twice; a menu entry or a
     teaser near the top rarely sits in the page title too. The nearest such heading wins.
     """
-    texts = [line.text for line in doc.lines]
+    page = "\n".join(line.text for line in doc.lines)
     for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
         line = doc.lines[index]
         if line.decider is Decider.RULE or (line.score or 0) > 0 or not _heading_like(line.text):
             continue
-        if any(other != index and line.text in texts[other] for other in range(len(texts))):
+        # Its own line is one occurrence; a text line holds no line break, so no occurrence spans two lines.
+        if page.count(line.text) > 1:
             return index
     return None
 
@@ -584,9 +660,14 @@ def _page_words_line(text: str) -> bool:
     """`Posted on 2024-07-02 by admin`, `Staff | 4 Minute Read`: header furniture, neither title nor byline."""
     if len(text.split()) > BYLINE_MAX_WORDS:
         return False
-    if _byline_body(text) is not None or _CREDIT_BY.match(text):
+    return _byline_body(text) is not None or _page_words_only(text)
+
+
+def _page_words_only(text: str) -> bool:
+    """`Photos by ...` or a part that is only page words (`Staff`, `4 Minute Read`)."""
+    if _CREDIT_BY.match(text):
         return True
-    return any(_PAGE_WORDS.match(part.strip()) for part in re.split(r"[|·•]", text))
+    return any(_PAGE_WORDS.match(part.strip()) for part in _PAGE_WORD_SEPARATOR.split(text))
 
 
 def _search_footer(doc: Document, last: int) -> None:

@@ -12,7 +12,7 @@ from cleaner.errors import InputError
 from cleaner.html_settings import DEFAULT_OPTIONS, HtmlOptions
 from cleaner.metadata import drop_recipient_lines, extract_text_metadata
 from cleaner.readers import Source, decode
-from cleaner.rules import RuleFile, load_rules
+from cleaner.rules import RuleFile, load_rules, normalize_lines
 from cleaner.sites import select_rule_files
 
 
@@ -69,9 +69,12 @@ def clean_document(doc: Document, rule_files: list[RuleFile]) -> None:
 
 
 def clean_text(doc: Document, rule_files: list[RuleFile]) -> None:
+    """The lines are normalised for rule matching once, for both site selection and the rules."""
     doc.lines = text.unwrap(text.split_lines(text.normalize_text(doc.raw)))
-    chosen = select_rule_files(doc, rule_files, [line.text for line in doc.lines])
-    text.apply_rules(doc, chosen)
+    texts = [line.text for line in doc.lines]
+    normalized = normalize_lines(texts)
+    chosen = select_rule_files(doc, rule_files, texts, normalized)
+    text.apply_rules(doc, chosen, normalized)
     classify(doc.lines)
     extract_text_metadata(doc)
 
@@ -79,8 +82,9 @@ def clean_text(doc: Document, rule_files: list[RuleFile]) -> None:
 def clean_html(doc: Document, rule_files: list[RuleFile], options: HtmlOptions = DEFAULT_OPTIONS) -> None:
     """`options` switches the HTML mechanisms one by one (bench/html_ablation.py); the default runs all."""
     tree = html.parse(doc)
-    chosen = select_rule_files(doc, rule_files, html.visible_lines(tree))
-    html.extract(doc, tree, chosen, options)
+    facts = html_metadata.fill(doc, tree)  # first: XPath rules may remove the page header with byline and date
+    chosen = select_rule_files(doc, rule_files, html.recognition_lines(tree))
+    html.extract(doc, tree, chosen, options, facts.maybe_hidden)
     text.apply_rules(doc, chosen)
     html_metadata.drop_caption_lines(doc)
     drop_recipient_lines(doc)

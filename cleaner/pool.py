@@ -17,12 +17,15 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pebble import ProcessExpired, ProcessPool
 
 from cleaner.document import Document
-from cleaner.pipeline import Cleaner
 from cleaner.readers import Source
+
+if TYPE_CHECKING:
+    from cleaner.pipeline import Cleaner
 
 # Documents per task: enough to make the parent's per-task cost small beside the cleaning.
 BATCH_DOCS = 4
@@ -39,6 +42,8 @@ class CleanerSettings:
     default_rules: bool = True
 
     def build(self) -> Cleaner:
+        from cleaner.pipeline import Cleaner  # here, not at the top: the command's parent never cleans
+
         return Cleaner(extra_rules_dirs=self.rules, default_rules=self.default_rules)
 
 
@@ -105,7 +110,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     imports the pipeline once, so each worker still starts in milliseconds.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["cleaner.pool"])
+    context.set_forkserver_preload(["cleaner.pool", "cleaner.pipeline"])
     return context
 
 

@@ -160,7 +160,7 @@ class Decoded:
 
 def decode(data: bytes) -> Decoded:
     """Bytes to text like a browser would: BOM, declared charset, UTF-8, then detection."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that copies the whole document
         raise InputError("empty document")
     encoding, body = _bom(data)
     if encoding is None:
@@ -189,6 +189,8 @@ def _refuse_binary(data: bytes) -> None:
 
 
 def _looks_like_html(head: bytes) -> bool:
+    if b"<" not in head:  # the common plain-text case, without running the tag patterns
+        return False
     return bool(_HTML_START.match(head)) or len(_HTML_TAG.findall(head)) >= 3
 
 

@@ -17,6 +17,15 @@ rules come from; each `[[rule]]` says one thing about boilerplate:
     kind = "pattern"                   # line | pattern | block | xpath
     pattern = "This email was sent to .* using GovDelivery .*"
 
+    [[rule]]
+    id = "govdelivery.header"
+    kind = "block"                     # from a `start` line to the next `end` line, inclusive
+    start = "Having trouble viewing this email.*"
+    end = "Bookmark and Share"         # without `end`: to the end of the document
+    end_required = true                # no `end` after the start: the block drops nothing (default false:
+                                       # it runs to the end of the document); the start line is then left
+                                       # to the line and pattern rules
+
 Patterns are RE2 (linear time: a rule file cannot hang the process) and match a whole line,
 case-insensitively. Lines compare after `normalize_line`.
 """
@@ -64,6 +73,7 @@ _RULE_KEYS = {
     "pattern",
     "start",
     "end",
+    "end_required",
     "xpath",
     "note",
     "source",
@@ -75,6 +85,15 @@ _RULE_KEYS = {
 _SOURCES = {"hand-written", "learned"}
 _BULLETS = "•·*‣▪►»|-–—"
 _WHITESPACE = re.compile(r"\s+")
+_WHITESPACE_IN_LINE = re.compile(r"[^\S\n]+")
+# Whitespace that is not a lone space: every character str.isspace() accepts but " " and "\n", or two
+# spaces. Searched with RE2, many times faster than Python's re over a page, which then collapses it.
+_ODD_WHITESPACE = re2.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  ")
+_EDGE_CHARS = frozenset(_BULLETS + " ")
+# Patterns matched on a whole page are wrapped as `(?m)^(?:pattern)$` and compiled never to match a line
+# break. `\A`, `\z` and a `(?-m)` flag group would then mean the page's start or end instead of the
+# line's, and `\C` (any byte) still matches a line break: such patterns go line by line.
+_LINE_BY_LINE_ONLY = re.compile(r"\\[ACz]|\(\?[a-zA-Z]*-[a-zA-Z]*m")
 
 
 class Kind(StrEnum):
@@ -92,6 +111,26 @@ def normalize_line(text: str) -> str:
     return text.casefold()
 
 
+def normalize_lines(texts: list[str]) -> list[str]:
+    """`normalize_line` of every line, computed over the whole page at once (the same strings).
+
+    One regular-expression pass and one NFKC call per page instead of per line: per line, the
+    Python calls cost more than the work. Only the rare lines with a bullet or space at an edge
+    are finished one by one.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a line holding a line break (an HTML block): line by line
+        return [normalize_line(text) for text in texts]
+    if not joined.isascii() and not unicodedata.is_normalized("NFKC", joined):
+        # NFKC neither makes nor joins across line breaks; per line, only the lines that need it pay.
+        joined = "\n".join(unicodedata.normalize("NFKC", text) if not text.isascii() else text for text in texts)
+    if _ODD_WHITESPACE.search(joined):
+        joined = _WHITESPACE_IN_LINE.sub(" ", joined)
+    lines = joined.casefold().split("\n")
+    edges = _EDGE_CHARS
+    return [line.strip().strip(_BULLETS).strip() if line[:1] in edges or line[-1:] in edges else line for line in lines]
+
+
 @dataclass(slots=True)
 class Rule:
     id: str
@@ -101,6 +140,9 @@ class Rule:
     pattern: object | None = None  # compiled RE2 for pattern rules
     start: object | None = None  # compiled RE2 for block rules
     end: object | None = None
+    # A block whose end marker does not follow its start does nothing (else it runs to the page's end):
+    # a header block from a page's top line must not delete a page whose header lacks the end line.
+    end_required: bool = False
     xpath: etree.XPath | None = None
     xpath_text: str = ""
     enabled: bool = True
@@ -157,108 +199,190 @@ class RuleFile:
             return True
         return any(domain in (site, host) or (host or "").endswith("." + domain) for domain in self.scope.domains)
 
-    def fingerprint_hits(self, normalized_lines: set[str]) -> int:
-        """How many distinct fingerprints occur among the document's normalised lines."""
-        hits = len(self.scope.fingerprint_lines & normalized_lines)
-        if self.scope.fingerprint_patterns:
-            found: set[int] = set()
-            for line in normalized_lines:
-                found.update(self.scope.fingerprint_set.matching(line))
-            hits += len(found)
-        return hits
-
 
 class BoundedPattern:
-    """A compiled RE2 rule pattern that refuses lines longer than MAX_MATCH_CHARS (see there)."""
+    """A compiled RE2 rule pattern that refuses lines longer than MAX_MATCH_CHARS (see there).
 
-    __slots__ = ("_regex", "pattern", "programsize")
+    `page` is the same pattern for a whole page (`PageLines`): `(?m)^(?:pattern)$`, compiled
+    so that it never matches a line break, or None for the few patterns that must go line by line.
+    """
+
+    __slots__ = ("_regex", "page", "pattern", "programsize")
 
     def __init__(self, regex):
         self._regex, self.pattern, self.programsize = regex, regex.pattern, regex.programsize
+        self.page = _page_regex(self.pattern)
 
     def fullmatch(self, text: str) -> object | None:
         return self._regex.fullmatch(text) if len(text) <= MAX_MATCH_CHARS else None
 
 
-def _re2_options() -> re2.Options:
+def _re2_options(*, never_nl: bool = False) -> re2.Options:
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False
     options.max_mem = RE2_MAX_MEM
     options.never_capture = True
+    options.never_nl = never_nl
     return options
 
 
-class PatternSet:
-    """Several rule patterns matched against a line in one RE2 pass.
+def _page_form(pattern: str) -> str:
+    return f"(?m)^(?:{pattern})$"
 
-    One call into RE2 per line instead of one per pattern: the Python-to-RE2 call costs
-    several microseconds, more than the matching itself.
+
+def _page_regex(pattern: str) -> object | None:
+    """The pattern matching whole lines of a page, or None if it cannot (see _LINE_BY_LINE_ONLY)."""
+    if _LINE_BY_LINE_ONLY.search(pattern):
+        return None
+    try:
+        return re2.compile(_page_form(pattern), _re2_options(never_nl=True))
+    except re2.error:
+        return None
+
+
+class PageLines:
+    """A document's lines as one UTF-8 text, so that a pattern runs once per page, not once per line.
+
+    Calling RE2 from Python costs microseconds, more than matching a whole line; a pass over the
+    page costs about as much as one call. Lines over MAX_MATCH_CHARS stay out (patterns never
+    see them); lines holding a line break (an HTML block) are matched one by one.
     """
 
-    __slots__ = ("_patterns", "_set")
+    __slots__ = ("_numbers", "data", "odd", "texts")
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        joined = "\n".join(texts)
+        numbers: range | list[int] = range(len(texts))
+        self.odd: list[int] = []
+        if joined.count("\n") != len(texts) - 1 or max(map(len, texts), default=0) > MAX_MATCH_CHARS:
+            numbers = [i for i, text in enumerate(texts) if "\n" not in text and len(text) <= MAX_MATCH_CHARS]
+            self.odd = [i for i, text in enumerate(texts) if "\n" in text and len(text) <= MAX_MATCH_CHARS]
+            joined = "\n".join(texts[i] for i in numbers)
+        self._numbers = numbers  # line of the joined text -> index in texts
+        self.data = joined.encode("utf-8", "surrogatepass") if numbers else None
+
+    def lines_matching(self, pattern: BoundedPattern) -> list[int]:
+        """Indexes of the lines that the pattern matches whole, in ascending order."""
+        if pattern.page is None:
+            return [i for i, text in enumerate(self.texts) if pattern.fullmatch(text)]
+        found = [i for i in self.odd if pattern.fullmatch(self.texts[i])]
+        if self.data is not None:
+            line = position = 0
+            for match in pattern.page.finditer(self.data):
+                line += self.data.count(b"\n", position, match.start())
+                position = match.start()
+                found.append(self._numbers[line])
+        return sorted(set(found))  # set: the re2 wrapper can yield an empty match (an empty line) twice
+
+
+class PatternSet:
+    """Several rule patterns matched against a page in one RE2 pass.
+
+    One pass tells which patterns match some line (usually none); only those are then located.
+    (One alternation of all the patterns, located in one pass, is many times slower: RE2's DFA
+    gives up on it.)
+    """
+
+    __slots__ = ("_by_line", "_page_set", "_paged", "patterns")
 
     def __init__(self, patterns: list[BoundedPattern] | tuple[BoundedPattern, ...]):
-        self._patterns = tuple(patterns)
-        self._set = None
-        if self._patterns:
-            candidate = re2.Set.FullMatchSet(_re2_options())
-            try:
-                for pattern in self._patterns:
-                    candidate.Add(pattern.pattern)
-                compiled = candidate.Compile()
-            except (re2.error, ValueError):
-                compiled = False
-            # A set too large for RE2's memory budget falls back to one pattern at a time.
-            self._set = candidate if compiled is not False else None
+        self.patterns = tuple(patterns)
+        self._paged = [i for i, pattern in enumerate(self.patterns) if pattern.page is not None]
+        self._by_line = [i for i, pattern in enumerate(self.patterns) if pattern.page is None]
+        self._page_set = _compile_set([_page_form(self.patterns[i].pattern) for i in self._paged])
 
-    def matching(self, text: str) -> list[int]:
-        """Indexes of the patterns that match the whole line, in ascending order."""
-        if not self._patterns or len(text) > MAX_MATCH_CHARS:
-            return []
-        if self._set is not None:
-            return sorted(self._set.Match(text) or ())
-        return [i for i, pattern in enumerate(self._patterns) if pattern.fullmatch(text)]
+    def first_matches(self, page: PageLines) -> dict[int, int]:
+        """For each line some pattern matches whole: the index of the first such pattern."""
+        first: dict[int, int] = {}
+        for index in self._candidates(page, self._sure(page)):
+            for line in page.lines_matching(self.patterns[index]):
+                first.setdefault(line, index)
+        return first
+
+    def matched(self, page: PageLines) -> set[int]:
+        """Indexes of the patterns that match at least one whole line."""
+        sure = self._sure(page)
+        unsure = [i for i in self._candidates(page, sure) if i not in sure]
+        return sure | {i for i in unsure if page.lines_matching(self.patterns[i])}
+
+    def _sure(self, page: PageLines) -> set[int]:
+        """The patterns that the one pass over the page saw match (all of them true matches)."""
+        if page.data is None or self._page_set is None:
+            return set()
+        return {self._paged[k] for k in self._page_set.Match(page.data) or ()}
+
+    def _candidates(self, page: PageLines, sure: set[int]) -> list[int]:
+        """Patterns that may match some line, ascending: all when the page has odd lines or the set is missing."""
+        if page.odd or (self._page_set is None and self._paged):
+            return list(range(len(self.patterns)))
+        return sorted(sure | set(self._by_line))
+
+
+def _compile_set(patterns: list[str]) -> object | None:
+    """One unanchored RE2 set of page patterns, or None if empty or beyond RE2's memory budget."""
+    if not patterns:
+        return None
+    candidate = re2.Set.SearchSet(_re2_options(never_nl=True))
+    try:
+        for pattern in patterns:
+            candidate.Add(pattern)
+        candidate.Compile()
+    except (re2.error, ValueError):
+        return None
+    return candidate
 
 
 class FileMatcher:
-    """One rule file's line, pattern and block-start rules, ready to decide a line in one pass."""
+    """One rule file's line, pattern and block-start rules, ready to decide a whole page."""
 
-    __slots__ = ("_blocks", "_exact", "_line_rules", "_pattern_rule", "_patterns", "rules")
+    __slots__ = ("_block_rules", "_exact", "_line_rules", "_pattern_at", "_set", "rules")
 
     def __init__(self, rules: list[Rule]):
         enabled = [rule for rule in rules if rule.enabled]
         self.rules = enabled
         self._line_rules = [rule for rule in enabled if rule.kind in (Kind.LINE, Kind.PATTERN)]
         self._exact: dict[str, int] = {}
-        pattern_rules: list[int] = []
         for index, rule in enumerate(self._line_rules):
-            if rule.kind is Kind.LINE:
-                for line in rule.lines:
-                    self._exact.setdefault(line, index)
-            else:
-                pattern_rules.append(index)
-        self._pattern_rule = pattern_rules
-        self._patterns = PatternSet([self._line_rules[i].pattern for i in pattern_rules])
-        block_rules = [rule for rule in enabled if rule.kind is Kind.BLOCK]
-        self._blocks = (block_rules, PatternSet([rule.start for rule in block_rules]))
+            for line in rule.lines:  # empty for pattern rules
+                self._exact.setdefault(line, index)
+        self._block_rules = [rule for rule in enabled if rule.kind is Kind.BLOCK]
+        # One set, block starts first and then the pattern rules in file order: one pass over the page for
+        # both, and the first pattern matching a line is its block start when it has one (which takes precedence).
+        self._pattern_at = [i for i, rule in enumerate(self._line_rules) if rule.kind is Kind.PATTERN]
+        starts = [rule.start for rule in self._block_rules]
+        self._set = PatternSet(starts + [self._line_rules[i].pattern for i in self._pattern_at])
 
     @property
     def empty(self) -> bool:
-        return not self._line_rules and not self._blocks[0]
+        return not self._line_rules and not self._block_rules
 
-    def line_rule(self, text: str, normalized: str) -> Rule | None:
-        """The first line or pattern rule (in file order) that drops this line."""
-        candidates = [self._pattern_rule[i] for i in self._patterns.matching(text)[:1]]
-        if normalized in self._exact:
-            candidates.append(self._exact[normalized])
-        return self._line_rules[min(candidates)] if candidates else None
+    def decide(self, page: PageLines, normalized: list[str]) -> dict[int, Rule]:
+        """Line index -> the rule deciding that line: the first block rule whose start marker it is, else
+        the first line or pattern rule (in file order) that drops it. `normalized`: normalize_lines of the page."""
+        blocks = len(self._block_rules)
+        decided: dict[int, Rule] = {}
+        first: dict[int, int] = {}  # line -> index in _line_rules
+        for line, k in self._set.first_matches(page).items():
+            if k < blocks:
+                decided[line] = self._block_rules[k]
+            else:
+                first[line] = self._pattern_at[k - blocks]
+        exact = self._exact
+        for line, index in [(i, exact[text]) for i, text in enumerate(normalized) if text in exact]:
+            first[line] = min(index, first.get(line, index))
+        for line, index in first.items():
+            decided.setdefault(line, self._line_rules[index])
+        return decided
 
-    def block_rule(self, text: str) -> Rule | None:
-        """The first block rule whose start marker is this line."""
-        rules, starts = self._blocks
-        found = starts.matching(text)
-        return rules[found[0]] if found else None
+    def line_rule(self, line: str, normalized: str) -> Rule | None:
+        """The first line or pattern rule (file order) dropping this one line, as `decide` would name it.
+
+        For the rare line whose block start gave way (an `end_required` block with no end on the
+        page): one line, checked rule by rule, costs less than keeping a second answer per line.
+        """
+        return next((rule for rule in self._line_rules if rule.matches(line, normalized)), None)
 
 
 @lru_cache(maxsize=256)
@@ -266,9 +390,17 @@ def combined_matcher(matchers: tuple[FileMatcher, ...]) -> FileMatcher:
     """One matcher for the rule files a document selected, built once per distinct selection.
 
     Documents of one site select the same files, so a crawl builds few of these; one matcher
-    means one RE2 call per line for all files together.
+    means one RE2 pass per page for all files together.
     """
     return FileMatcher([rule for matcher in matchers for rule in matcher.rules])
+
+
+@lru_cache(maxsize=256)
+def combined_patterns(sets: tuple[PatternSet, ...]) -> tuple[PatternSet, tuple[int, ...]]:
+    """The patterns of several sets as one set (one pass per page), and which set each came from."""
+    patterns = [pattern for pattern_set in sets for pattern in pattern_set.patterns]
+    owners = tuple(number for number, pattern_set in enumerate(sets) for _ in pattern_set.patterns)
+    return PatternSet(patterns), owners
 
 
 def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pattern") -> BoundedPattern:
@@ -429,7 +561,16 @@ def _parse_rule(table, file_id: str, where: tuple[str, int | None]) -> Rule:
             rule.xpath = etree.XPath(rule.xpath_text)
         except (etree.XPathSyntaxError, TypeError) as error:
             raise RuleError(*where, f"rule {rule_id!r}: bad xpath {rule.xpath_text!r}: {error}") from error
+    rule.end_required = _end_required(table, rule, where)
     return rule
+
+
+def _end_required(table: dict, rule: Rule, where: tuple[str, int | None]) -> bool:
+    """`end_required`: only a block with an `end` can require it (without one there is nothing to wait for)."""
+    required = _typed(table, "end_required", bool, False, where, rule.id)
+    if required and rule.end is None:
+        raise RuleError(*where, f"rule {rule.id!r}: `end_required` needs a block rule with `end`")
+    return required
 
 
 def _typed(table: dict, key: str, kind, default, where, rule_id: str):

@@ -25,6 +25,7 @@ from cleaner.containers import JsonlFields
 from cleaner.document import Document
 from cleaner.pool import CleanerSettings, clean_in_order
 from cleaner.readers import Source, iter_sources
+from cleaner.rules import load_rules
 from cleaner.writers import Manifest, ShardedOutput, work_folder
 
 # Documents per output shard: the most work a kill -9 can lose, and one manifest entry each.
@@ -98,7 +99,8 @@ def fingerprint(config: RunConfig) -> str:
 
 
 def _rule_paths(settings: CleanerSettings) -> list[Path]:
-    return [Path(rule_file.path) for rule_file in settings.build().rule_files]
+    rule_files = load_rules(settings.rules, include_defaults=settings.default_rules)
+    return [Path(rule_file.path) for rule_file in rule_files]
 
 
 def indexed_sources(config: RunConfig) -> Iterator[tuple[int, Source]]:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import tldextract
 
 from cleaner.document import Document
-from cleaner.rules import RuleFile, normalize_line
+from cleaner.rules import PageLines, RuleFile, combined_patterns, normalize_lines
 
 
 @cache
@@ -38,7 +38,9 @@ def registered_domain(url: str | None) -> str | None:
     return parts.top_domain_under_public_suffix or host
 
 
-def select_rule_files(doc: Document, rule_files: list[RuleFile], lines: list[str]) -> list[RuleFile]:
+def select_rule_files(
+    doc: Document, rule_files: list[RuleFile], lines: list[str], normalized: list[str] | None = None
+) -> list[RuleFile]:
     """The rule files that apply to the document; sets doc.site and doc.families on the way.
 
     A file applies when its scope is everywhere, when the document's site is one of its
@@ -46,23 +48,23 @@ def select_rule_files(doc: Document, rule_files: list[RuleFile], lines: list[str
     document (how text with no URL is recognised). A page is one site: of the learned site
     files (template = "site") recognised by fingerprints alone, only the one whose
     fingerprints the page shows best applies, and none when its URL already named one.
+    `normalized` is `normalize_lines(lines)` when the caller has it (and no line is blank).
     """
     doc.site = registered_domain(doc.url)
     host = host_of(doc.url)
-    normalized = {normalize_line(line) for line in lines if line.strip()}
+    hits = _fingerprint_hits(rule_files, lines, normalized)
     chosen: list[RuleFile] = []
     sites_by_print: list[tuple[float, RuleFile]] = []
-    for rule_file in rule_files:
+    for number, rule_file in enumerate(rule_files):
         if rule_file.applies_to_site(doc.site, host):
             chosen.append(rule_file)
             continue
         if not rule_file.scope.has_fingerprints:
             continue
-        hits = rule_file.fingerprint_hits(normalized)
-        if hits < rule_file.scope.min_fingerprints:
+        if hits[number] < rule_file.scope.min_fingerprints:
             continue
         if rule_file.template == "site":
-            sites_by_print.append((hits / len(rule_file.scope.fingerprint_texts), rule_file))
+            sites_by_print.append((hits[number] / len(rule_file.scope.fingerprint_texts), rule_file))
             continue
         chosen.append(rule_file)
         _recognised(doc, rule_file)
@@ -71,6 +73,23 @@ def select_rule_files(doc: Document, rule_files: list[RuleFile], lines: list[str
         chosen.append(best)
         _recognised(doc, best)
     return chosen
+
+
+def _fingerprint_hits(rule_files: list[RuleFile], lines: list[str], normalized: list[str] | None) -> list[int]:
+    """How many distinct fingerprints of each file occur among the document's non-blank lines, normalised.
+
+    The fingerprint patterns of all files run as one set over the page: one pass, not one per file.
+    """
+    if not any(rule_file.scope.has_fingerprints for rule_file in rule_files):
+        return [0] * len(rule_files)
+    if normalized is None:
+        normalized = normalize_lines([line for line in lines if line.strip()])
+    present = set(normalized)
+    hits = [len(rule_file.scope.fingerprint_lines & present) for rule_file in rule_files]
+    patterns, owners = combined_patterns(tuple(rule_file.scope.fingerprint_set for rule_file in rule_files))
+    for index in patterns.matched(PageLines(normalized)):
+        hits[owners[index]] += 1
+    return hits
 
 
 def _recognised(doc: Document, rule_file: RuleFile) -> None:

@@ -14,13 +14,17 @@ import numpy as np
 import pytest
 
 from cleaner import Cleaner
-from cleaner.classify import Model, classify, default_model, regions
+from cleaner.classify import TRIM_MAX_LINES, Model, classify, default_model, explaining, regions, trim
 from cleaner.document import Decider, Line
 from cleaner.evaluate import f1, precision, recall, tp_fp_fn
 from cleaner.text_features import (
     FEATURES,
-    distance_to,
+    LOCAL_FEATURES,
+    best_region,
+    distances_to,
     guess_language,
+    kadane,
+    local_features,
     page_features,
     run_length,
     second_stage_features,
@@ -100,11 +104,21 @@ def test_score_and_reason_follow_the_metadata_contract() -> None:
     classify(lines)
     for line in lines:
         assert line.decider is Decider.CLASSIFIER
-        assert line.reason.startswith("classifier:") and " p=" in line.reason and " chars=" in line.reason
+        assert line.reason.startswith("classifier:") and " p=" in line.reason
         if not line.keep:
             assert line.score <= 0  # a dropped line is never the "first prose line" for metadata
     first_prose = next(line for line in lines if line.keep and line.score > 0)
     assert first_prose.text in ARTICLE
+
+
+def test_reasons_carry_the_features_only_when_explaining() -> None:
+    quick, explained = lines_of(MENU + ARTICLE), lines_of(MENU + ARTICLE)
+    classify(quick)
+    with explaining():
+        classify(explained)
+    for fast, full in zip(quick, explained, strict=True):
+        assert " chars=" not in fast.reason and " chars=" in full.reason and " prose_near=" in full.reason
+        assert full.reason.startswith(fast.reason) and (fast.keep, fast.score) == (full.keep, full.score)
 
 
 def test_lines_decided_by_rules_are_left_alone() -> None:
@@ -152,11 +166,16 @@ def test_a_page_of_no_prose_still_keeps_its_best_line() -> None:
             "English",
         ),
         (["der", "die", "und", "das", "ist", "nicht", "mit", "dem", "auf", "für", "eine", "von", "den"], "German"),
-        (["и", "в", "не", "на", "что", "с", "как", "это", "по", "он"], "Russian"),
+        (["И", "в", "не", "на", "что", "с", "как", "это", "по", "он"], "Russian"),
     ],
 )
 def test_language_guess_is_not_fooled_by_big_noisy_stoplists(words: list[str], language: str) -> None:
-    assert guess_language(words) == language
+    assert guess_language(" ".join(words)) == language
+
+
+def test_no_language_below_the_stopword_share() -> None:
+    assert guess_language("xq zzv 12345 qqq") is None
+    assert guess_language("") is None
 
 
 def test_japanese_lines_are_measured_in_characters() -> None:
@@ -175,9 +194,68 @@ def test_window_mean_run_length_and_distance() -> None:
     values = np.array([1.0, 0.0, 0.0, 1.0])
     assert window_mean(values, 1).tolist() == pytest.approx([0.5, 1 / 3, 1 / 3, 0.5])
     assert run_length(np.array([True, True, False, True])).tolist() == [2, 2, 0, 1]
-    flags = np.array([False, True, False, False])
-    assert np.expm1(distance_to(flags, backwards=True)).round().tolist()[2:] == [1, 2]
-    assert np.expm1(distance_to(flags, backwards=False)).round().tolist()[0] == 1
+    distance = np.expm1(distances_to(np.array([False, True, False, False]))).round().tolist()
+    assert distance == [[30, 1], [30, 30], [1, 30], [2, 30]]  # none before the first line, none after the last
+
+
+def test_best_region_iskadanes_maximum_sum_run() -> None:
+    assert best_region(np.array([-1.0, 2.0, -1.0, 3.0, -5.0, 1.0])) == (1, 3)
+    assert best_region(np.array([-1.0, -2.0])) is None
+    assert best_region(np.zeros(0)) is None
+    assert best_region(np.array([0.0, 1.0, 0.0])) == (1, 1)  # ties: the shortest run
+    rng = np.random.default_rng(0)
+    for _ in range(200):  # the prefix-sum version for long arrays agrees with the scan for short ones
+        values = np.round(rng.normal(size=100) * 3)  # whole numbers: sums are exact, so ties are real ties
+        pieces = [best_region(values[i : i + 20]) for i in range(0, 100, 20)]
+        assert best_region(values) == kadane(values.tolist()) and pieces == [
+            kadane(values[i : i + 20].tolist()) for i in range(0, 100, 20)
+        ]
+
+
+LINE_SHAPES = [
+    "Home | News | Sports",
+    'The council voted on Tuesday. It said "no." Then it left, at 9:30 in 2024.',
+    "1. First item",
+    "© 2024 Example. All rights reserved.",
+    "Visit www.example.com or mail a@b.org",
+    "Police look for driver after crash - Photo",
+    "Five places to eat downtown … Read More",
+    "Home | News | Sports",
+]
+
+
+@pytest.mark.parametrize(
+    ("feature", "expected"),
+    [
+        ("menu_separators", [np.log1p(2), 0, 0, 0, 0, 0, 0, np.log1p(2)]),
+        ("sentence_marks", [0, np.log1p(2), np.log1p(1), np.log1p(1), 0, 0, 0, 0]),
+        ("bullet", [0, 0, 1, 0, 0, 0, 0, 0]),
+        ("copyright", [0, 0, 0, 1, 0, 0, 0, 0]),
+        ("linkish", [0, 0, 0, 0, 1, 0, 0, 0]),
+        ("year_or_time", [0, 1, 0, 1, 0, 0, 0, 0]),
+        ("teaser_tail", [0, 0, 0, 0, 0, 1, 1, 0]),
+        ("ends_sentence", [0, 1, 0, 1, 0, 0, 0, 0]),
+        ("repeated", [1, 0, 0, 0, 0, 0, 0, 1]),
+    ],
+)
+def test_local_features_see_the_line_shapes(feature: str, expected: list[float]) -> None:
+    x, language = local_features(LINE_SHAPES, [False] * len(LINE_SHAPES))
+    assert language == "English"
+    assert x[:, LOCAL_FEATURES.index(feature)].tolist() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("texts", [["0"], ["»"], ["a", "b"], ["", "x"]])
+def test_tiny_pages_are_classified(texts: list[str]) -> None:
+    lines = lines_of(texts)
+    classify(lines)
+    assert kept(lines) and all(line.reason.startswith("classifier:") for line in lines)
+
+
+def test_odd_lines_do_not_break_the_features() -> None:
+    texts = ["", "x", "😀 emoji and \ud800 a lone surrogate", "a" * 5000, "İstanbul ΣΊΣΥΦΟΣ"]
+    x, _ = page_features(texts, [False] * len(texts))
+    assert x.shape == (len(texts), len(FEATURES)) and np.all(np.isfinite(x))
+    assert np.expm1(x[:, FEATURES.index("log_chars")]).round().tolist()[:2] == [0, 1]
 
 
 def test_second_stage_features_shape_and_region_flag() -> None:
@@ -190,6 +268,20 @@ def test_second_stage_features_shape_and_region_flag() -> None:
 def test_regions_keep_a_second_strong_run() -> None:
     scores = np.array([4.0] * 5 + [-6.0] * 6 + [4.0] * 5)
     assert regions(scores, np.full(len(scores), 5.0)) == [(0, 4), (11, 15)]
+
+
+def test_trim_sheds_a_loose_edge_line_but_never_eats_a_table() -> None:
+    """A standings table at a region's end: no row ends a sentence, yet only TRIM_MAX_LINES rows may go."""
+    texts = [
+        "Standings",
+        ARTICLE[0],
+        ARTICLE[1],
+        *(f"{rank} Driver {rank} {5000 - rank} 0 1 2" for rank in range(1, 31)),
+    ]
+    words = np.array([len(text.split()) for text in texts], dtype=float)
+    (start, end) = trim([(0, len(texts) - 1)], texts, words)[0]
+    assert start == 1  # the title-like first line goes
+    assert end == len(texts) - 1 - TRIM_MAX_LINES
 
 
 def test_real_pages_in_five_languages_come_out_clean_and_never_empty() -> None:

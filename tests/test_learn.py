@@ -16,8 +16,12 @@ from typer.testing import CliRunner
 
 from cleaner import Cleaner
 from cleaner.cli import app
+from cleaner.document import Document, Line
 from cleaner.evaluate import f1, precision, recall, tp_fp_fn
 from cleaner.learn import learn, pattern_for
+from cleaner.learn_check import anchor_pattern, footer_anchor, header_anchors, keeps_body, keeps_top
+from cleaner.learn_config import FOOTER_MAX_LOST_SHARE
+from cleaner.learn_pages import line_hash
 from cleaner.learn_write import write_rules
 from cleaner.rules import compile_pattern, load_rule_file, normalize_line
 from tests.sitegen import make_article, make_site, page_lines, write_crawl
@@ -273,3 +277,145 @@ def test_html_pages_learn_xpath_rules(tmp_path):
     text = Cleaner(extra_rules_dirs=[rules]).clean(page).text
     assert "Support the Example News" not in text and "News of the example town" not in text
     assert len(text) > 200
+
+
+def _footer_rule(rules: Path) -> dict:
+    return _block_rule(rules, ".footer")
+
+
+def _block_rule(rules: Path, suffix: str) -> dict:
+    data = tomllib.loads(_site_file(rules).read_text(encoding="utf-8"))
+    return next(rule for rule in data["rule"] if rule["kind"] == "block" and rule["id"].endswith(suffix))
+
+
+def test_footer_anchor_drops_the_changing_teasers_below_the_article(crawl, tmp_path):
+    folder, gold = crawl
+    seen, unseen = _split(folder, tmp_path)
+    rules = tmp_path / "rules"
+    _learn_into([seen], rules)
+    start = compile_pattern(_footer_rule(rules)["start"], ("test", None))
+    page = next(p for p in unseen if p.parent.name == "site-000")
+    lines = page.read_text(encoding="utf-8").splitlines()
+    anchor = next(n for n, line in enumerate(lines) if start.fullmatch(line.strip()))
+    related = lines.index("Related stories")
+    assert anchor <= related  # the block starts above the teasers, which change on every page
+    doc = Cleaner(extra_rules_dirs=[rules]).clean(page.read_bytes())
+    assert all(not line.keep for line in doc.lines[anchor:])
+    assert all(paragraph in doc.text for paragraph in gold[page.relative_to(folder).as_posix()].split("\n"))
+
+
+def test_a_page_without_the_footer_anchor_is_cleaned_as_before(crawl, tmp_path):
+    folder, gold = crawl
+    seen, unseen = _split(folder, tmp_path)
+    rules = tmp_path / "rules"
+    _learn_into([seen], rules)
+    start = compile_pattern(_footer_rule(rules)["start"], ("test", None))
+    page = next(p for p in unseen if p.parent.name == "site-000")
+    kept = [line for line in page.read_text(encoding="utf-8").splitlines() if not start.fullmatch(line.strip())]
+    doc = Cleaner(extra_rules_dirs=[rules]).clean("\n".join(kept).encode())
+    body = gold[page.relative_to(folder).as_posix()]
+    assert all(paragraph in doc.text for paragraph in body.split("\n"))
+    assert not any(line.reason.endswith(".footer") for line in doc.lines)
+
+
+def _page(texts: list[str], kept: set[int]) -> Document:
+    return Document(id="p", lines=[Line(text=text, keep=n in kept) for n, text in enumerate(texts)])
+
+
+def test_footer_anchor_is_the_nearest_template_line_after_every_body():
+    template = {line_hash(normalize_line(t)) for t in ("Menu", "Share this:", "Related", "Copyright")}
+    pages = [
+        _page(["Menu", "Story one.", "Share this:", "Teaser a", "Related", "Copyright"], {1}),
+        _page(["Menu", "Story two.", "More two.", "Teaser b", "Share this:", "Related", "Copyright"], {1, 2}),
+        _page(["Menu", "Story three.", "Related", "Share this:", "Copyright"], {1}),
+    ]
+    assert footer_anchor(pages, template, set()) == "Share this:"
+    # A line that shows twice on some page of the site (a menu item, also in the footer) is never the anchor.
+    assert footer_anchor(pages, template, {line_hash("share this:")}) == "Related"
+    # The pipeline kept a line after a candidate on one page: that candidate does not close the article.
+    pages[2].lines[3].keep = True
+    pages[2].lines[3].text = "A paragraph after the box."
+    assert footer_anchor(pages, template, set()) == "Copyright"
+    assert footer_anchor(pages[:2], template, set()) is None  # too few pages to trust an anchor
+
+
+def test_footer_anchor_matches_the_line_as_written():
+    pattern = compile_pattern(anchor_pattern("Wrestling"), ("test", None))
+    assert pattern.fullmatch("Wrestling") and pattern.fullmatch("WRESTLING")
+    assert not pattern.fullmatch("• - Wrestling")  # the same word as a menu item above the article
+
+
+def test_a_footer_rule_that_costs_the_body_a_paragraph_is_not_kept():
+    long = "A paragraph of the article that the classifier kept on this page of the site."
+    before = _page(["Menu", long, "Senior Editor", long, "Related", "Teaser"], {1, 2, 3})
+    edge = _page(["Menu", long, "Senior Editor", long, "Related", "Teaser"], {1, 3})
+    paragraph = _page(["Menu", long, "Senior Editor", long, "Related", "Teaser"], {1})
+    for doc in (edge, paragraph):
+        for line in doc.lines[4:]:
+            line.keep, line.reason = False, "site.x.footer"
+    # A short edge line may go with the footer, a paragraph may not.
+    assert keeps_body([before], [edge], "site.x.footer", FOOTER_MAX_LOST_SHARE)
+    assert not keeps_body([before], [paragraph], "site.x.footer", FOOTER_MAX_LOST_SHARE)
+
+
+# --- header blocks ---------------------------------------------------------------------------
+
+
+def test_header_block_drops_the_menu_above_the_article_and_requires_its_end(crawl, tmp_path):
+    folder, gold = crawl
+    seen, unseen = _split(folder, tmp_path)
+    rules = tmp_path / "rules"
+    _learn_into([seen], rules)
+    header = _block_rule(rules, ".header")
+    assert header["end_required"] is True
+    start, end = (compile_pattern(header[key], ("test", None)) for key in ("start", "end"))
+    page = next(p for p in unseen if p.parent.name == "site-000")
+    lines = [line.strip() for line in page.read_text(encoding="utf-8").splitlines() if line.strip()]
+    first = next(n for n, line in enumerate(lines) if start.fullmatch(line))
+    last = next(n for n, line in enumerate(lines) if end.fullmatch(line))
+    doc = Cleaner(extra_rules_dirs=[rules]).clean(page.read_bytes())
+    assert first < last and all(line.reason == header["id"] for line in doc.lines[first : last + 1])
+    assert all(paragraph in doc.text for paragraph in gold[page.relative_to(folder).as_posix()].split("\n"))
+
+
+def test_a_page_without_the_header_end_keeps_its_article(crawl, tmp_path):
+    """The end line missing: the block does nothing (it must not run to the page's end and take the article)."""
+    folder, gold = crawl
+    seen, unseen = _split(folder, tmp_path)
+    rules = tmp_path / "rules"
+    _learn_into([seen], rules)
+    header = _block_rule(rules, ".header")
+    end = compile_pattern(header["end"], ("test", None))
+    page = next(p for p in unseen if p.parent.name == "site-000")
+    kept = [line for line in page.read_text(encoding="utf-8").splitlines() if not end.fullmatch(line.strip())]
+    doc = Cleaner(extra_rules_dirs=[rules]).clean("\n".join(kept).encode())
+    assert all(paragraph in doc.text for paragraph in gold[page.relative_to(folder).as_posix()].split("\n"))
+    assert not any(line.reason == header["id"] for line in doc.lines)
+
+
+def test_header_anchors_are_the_first_and_the_nearest_template_lines_before_every_body():
+    template = {line_hash(normalize_line(t)) for t in ("Site", "Menu", "Most read", "Share")}
+    pages = [
+        _page(["Site", "Menu", "Teaser a", "Most read", "Teaser b", "Story one.", "Share"], {5}),
+        _page(["Title two", "Site", "Menu", "Most read", "Story two.", "More two."], {4, 5}),
+        _page(["Site", "Most read", "Menu", "Teaser c", "Story three.", "Share"], {4}),
+    ]
+    assert header_anchors(pages, template, set()) == ("Site", "Most read")
+    # A line shown twice on some page of the site never anchors a block.
+    assert header_anchors(pages, template, {line_hash("most read")}) == ("Site", "Menu")
+    assert header_anchors(pages[:2], template, set()) is None  # too few pages to trust an anchor
+    # The start must come before the end on every page.
+    assert header_anchors(pages, template, {line_hash("site")}) is None
+
+
+def test_a_header_that_makes_the_pipeline_keep_lines_above_the_body_is_not_kept():
+    long = "A paragraph of the article that the classifier kept on this page of the site."
+    texts = ["Page title - Site", "Site", "Menu", "Most read", long, long]
+    before = _page(texts, {4, 5})
+    moved = _page(texts, {0, 4, 5})  # the title above the header now kept: the edge moved up
+    still = _page(texts, {4, 5})
+    for doc in (moved, still):
+        for line in doc.lines[1:4]:
+            line.keep, line.reason = False, "site.x.header"
+    assert keeps_top([before], [still], "site.x.header")
+    assert not keeps_top([before], [moved], "site.x.header")

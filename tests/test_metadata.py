@@ -12,13 +12,16 @@ count against the share of fields right, which must stay at or above REQUIRED_SH
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import random
+import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from cleaner import Cleaner
+from cleaner import Cleaner, metadata
 from cleaner.html_metadata import parse_date, strip_site_name
 from cleaner.metadata import byline_in_line, find_date, is_date_line, parse_byline, split_dateline
 
@@ -137,3 +140,51 @@ def test_dateline_opening_a_paragraph():
 def test_site_name_leaves_the_title():
     assert strip_site_name("Story of the Day | WIRED", {"wired"}, loose=False) == "Story of the Day"
     assert strip_site_name("Why Cities Grow - A Long Look", set(), loose=False) == "Why Cities Grow - A Long Look"
+
+
+# --- the cheap tests in front of the parsers never turn a match away -----------------------------
+
+
+def _case_variants(word: str) -> list[str]:
+    return ["".join(chars) for chars in itertools.product(*[(c.lower(), c.upper()) for c in word])]
+
+
+def test_month_shape_hints_pass_every_text_their_shape_matches():
+    rng = random.Random(11)
+    months = list(metadata._MONTHS)
+    shapes = {order: shape for shape, order in metadata._DATE_SHAPES}
+    for _ in range(20000):
+        month = rng.choice(_case_variants(rng.choice(months))) + rng.choice(["", "."])
+        day = str(rng.randint(1, 31)) + rng.choice(["", "st", "ND", "th", "er", "º", "ſt"])
+        space, year = rng.choice([" ", "  ", "\u2028", "\t"]), str(rng.randint(1980, 2030))
+        text = rng.choice(
+            [
+                f"{rng.choice(['', 'Monday, ', 'sat. '])}{month}{space}{day}{rng.choice(['', ','])}{space}{year}",
+                f"{day}{rng.choice(['', '.'])}{space}{rng.choice(['', 'of ', 'De '])}{month},{space}de {year}",
+            ]
+        )
+        text = rng.choice(["", "Posted ", "(", "1"]) + text + rng.choice(["", " | 10:00", "5"])
+        for order in ("mdy", "dmy"):
+            if shapes[order].search(text):
+                assert metadata._SHAPE_HINTS[order].search(text), (order, text)
+
+
+def test_byline_and_caption_hints_accept_every_case_re_ignorecase_accepts():
+    for word in ["by", "von", "por", "par", "oleh"]:
+        assert all(metadata._BY_HINT.search(f"x {variant} y") for variant in _case_variants(word))
+    for text in [*_case_variants("via"), "vıa", "VİA", "a)", "a:b", "x/y"]:
+        assert metadata._CAPTION_HINT.search(text), text
+    assert not metadata._CAPTION_HINT.search("nothing here, vi a")
+
+
+def test_date_lines_are_judged_as_of_today():
+    """The cached answer is per day: a date in the future is no date line today."""
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    assert is_date_line(tomorrow.isoformat()) is None
+    assert is_date_line(dt.date.today().isoformat()) == dt.date.today().isoformat()
+
+
+def test_case_extras_are_all_that_re_ignorecase_adds_to_ascii_letters():
+    everything = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        assert set(re.findall(letter, everything, re.I)) == set(metadata._any_case(letter)), letter

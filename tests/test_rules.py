@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import random
+import sys
 from pathlib import Path
 
 import pytest
 
+from cleaner import rules as rules_module
 from cleaner.errors import RuleError
 from cleaner.rules import (
+    MAX_MATCH_CHARS,
     Kind,
+    PageLines,
+    PatternSet,
+    compile_pattern,
     default_rules_dir,
     load_rule_file,
     load_rules,
     normalize_line,
+    normalize_lines,
     rule_files_in,
 )
 
@@ -80,6 +88,7 @@ def test_valid_file_loads_every_kind_and_field(tmp_path):
     pattern = by_id["test.pattern"]
     assert (pattern.source, pattern.pages, pattern.share) == ("learned", 4, 0.75)
     assert by_id["test.block"].end is not None
+    assert not by_id["test.block"].end_required, "a block runs to the document's end unless told otherwise"
     assert not by_id["test.xpath"].enabled
     assert by_id["test.xpath"].note == "share bar"
     # Line numbers of each [[rule]] header are kept for later messages.
@@ -144,6 +153,12 @@ def test_bad_block_end_pattern_is_an_error(tmp_path):
     assert "bad end" in load_error(tmp_path, text).reason
 
 
+def test_block_with_end_required_loads(tmp_path):
+    text = HEADER + '[[rule]]\nid = "b"\nkind = "block"\nstart = "Menu"\nend = "Search"\nend_required = true\n'
+    (rule,) = load_rule_file(write(tmp_path, text)).rules
+    assert rule.end_required
+
+
 def test_bad_fingerprint_is_an_error(tmp_path):
     text = 'schema_version = 1\nid = "t"\n[scope]\nfingerprints = ["x" ]\nmin_fingerprints = "two"\n'
     assert load_error(tmp_path, text).line == 5
@@ -172,6 +187,9 @@ def test_not_utf8_is_an_error(tmp_path):
         ('kind = "pattern"\npattern = ""', "non-empty string"),
         ('kind = "pattern"', "needs `pattern`"),
         ('kind = "block"\nend = "x"', "needs `start`"),
+        ('kind = "block"\nstart = "x"\nend_required = true', "`end_required` needs a block rule with `end`"),
+        ('kind = "line"\nlines = ["x"]\nend_required = true', "`end_required` needs a block rule with `end`"),
+        ('kind = "block"\nstart = "x"\nend = "y"\nend_required = "yes"', "`end_required` has the wrong type"),
         ('kind = "regex"\npattern = "x"', "kind must be one of"),
         ('kind = "line"\nlines = ["x"]\nsource = "guessed"', "source must be one of"),
     ],
@@ -298,3 +316,70 @@ def test_catastrophic_backtracking_pattern_is_correct_on_long_lines(tmp_path):
     (rule,) = load_rule_file(write(tmp_path, text)).rules
     assert not rule.matches("a" * 9_000 + "b", "")
     assert rule.matches("a" * 9_000, "")
+
+
+# --- whole-page matching and normalising give the per-line answers ------------------------------
+
+
+def test_normalize_lines_is_normalize_line_of_each_line():
+    rng = random.Random(3)
+    alphabet = [*"ab Z•·*‣▪►»|-–—\t\u2028\x85\u00a0\u3000ﬁＳßİΣς\u0301é1\u00b4", "  ", "\n"]
+    for _ in range(20000):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 4))]
+        assert normalize_lines(texts) == [normalize_line(text) for text in texts], texts
+
+
+def test_odd_whitespace_is_every_whitespace_but_a_lone_space_or_line_break():
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) not in " \n"]
+    assert all(rules_module._ODD_WHITESPACE.search(f"a{space}b") for space in spaces)
+    others = "".join(chr(c) for c in range(0xD800) if not chr(c).isspace())
+    assert rules_module._ODD_WHITESPACE.search(f"{others} \n{others}") is None
+    assert rules_module._ODD_WHITESPACE.search("a  b")
+
+
+PAGE_PATTERNS = [
+    "Share( this)?:?",  # ordinary
+    "a[^x]*b",  # a negated class would cross line breaks on a page
+    r"c\s*d",  # so would \s
+    r"\Ae.*",  # \A and \z mean the line's start and end: matched line by line
+    r"f.*\z",
+    "(?-m:^g)$",
+    ".*",  # matches every line, the empty one too
+    "(?s)h.*",
+    r"a\Cb",  # any byte, a line break too: matched line by line
+]
+
+
+def test_page_matching_finds_exactly_the_lines_each_pattern_matches_whole():
+    patterns = [compile_pattern(pattern, ("test", None)) for pattern in PAGE_PATTERNS]
+    pattern_set = PatternSet(patterns)
+    rng = random.Random(9)
+    words = ["Share", "share this:", "a", "b", "ab", "axb", "c", "d", "c d", "e", "ef", "f", "g", "h", "x", ""]
+    for _ in range(3000):
+        texts = [
+            " ".join(rng.choice(words) for _ in range(rng.randint(1, 3))).strip() for _ in range(rng.randint(1, 6))
+        ]
+        if rng.random() < 0.1:
+            texts.append("a\nb")  # a line holding a line break (an HTML block)
+        if rng.random() < 0.1:
+            texts.append("a" + "x" * MAX_MATCH_CHARS + "b")  # too long for patterns
+        page = PageLines(texts)
+        expected = {
+            line: [k for k, pattern in enumerate(patterns) if pattern.fullmatch(text)]
+            for line, text in enumerate(texts)
+        }
+        expected = {line: found for line, found in expected.items() if found}
+        assert pattern_set.first_matches(page) == {line: found[0] for line, found in expected.items()}, texts
+        assert pattern_set.matched(page) == {k for found in expected.values() for k in found}, texts
+        for pattern in patterns:
+            assert page.lines_matching(pattern) == [
+                line for line, found in expected.items() if pattern in [patterns[k] for k in found]
+            ], (pattern.pattern, texts)
+
+
+def test_patterns_anchored_to_the_text_are_matched_line_by_line():
+    assert compile_pattern(r"\Aa", ("test", None)).page is None
+    assert compile_pattern(r"a\z", ("test", None)).page is None
+    assert compile_pattern("(?-m:^a)", ("test", None)).page is None
+    assert compile_pattern(r"a\Cb", ("test", None)).page is None
+    assert compile_pattern("a", ("test", None)).page is not None

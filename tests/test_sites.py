@@ -112,3 +112,22 @@ def test_only_matching_files_are_chosen_in_their_order(scoped, make_doc):
     lines = ["Newer Post", "Older Post", "Body."]
     chosen = select_rule_files(make_doc("\n".join(lines)), files, lines)
     assert [rule_file.id for rule_file in chosen] == ["all", "blogger"]
+
+
+def test_fingerprint_patterns_of_several_files_count_for_their_own_file(scoped, make_doc):
+    """The patterns of all files run as one set over the page; each hit still counts for its file only."""
+    blogger = scoped("blogger", FAMILY_SCOPE)
+    other = scoped("other", 'fingerprints = ["Posted by * on *", "Filed under *"]\nmin_fingerprints = 2')
+    lines = ["Posted by Jane at 10:42", "Newer Post", "Filed under news", "Body."]
+    doc = make_doc("\n".join(lines))
+    assert [rule_file.id for rule_file in select_rule_files(doc, [other, blogger], lines)] == ["blogger"]
+    lines.append("Posted by Jane on Monday")
+    doc = make_doc("\n".join(lines))
+    assert [rule_file.id for rule_file in select_rule_files(doc, [other, blogger], lines)] == ["other", "blogger"]
+
+
+def test_normalised_lines_given_by_the_caller_are_used_as_they_are(scoped, make_doc):
+    rule_file = scoped("blogger", FAMILY_SCOPE)
+    lines = ["Body text.", "Body two."]
+    doc = make_doc("\n".join(lines))
+    assert select_rule_files(doc, [rule_file], lines, ["newer post", "older post"]) == [rule_file]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import textwrap
 
@@ -9,6 +10,7 @@ import pytest
 
 from cleaner.document import Decider
 from cleaner.evaluate import MID_SENTENCE_BREAK
+from cleaner.rules import MAX_MATCH_CHARS
 from cleaner.text import apply_rules, normalize_text, paragraphs, split_lines, unwrap, wrap_width
 
 # --- normalize_text -------------------------------------------------------------------------
@@ -152,6 +154,18 @@ kind = "block"
 start = "\\\\d+ comments?:?"
 
 [[rule]]
+id = "t.header"
+kind = "block"
+start = "Site Menu"
+end = "Search the site"
+end_required = true
+
+[[rule]]
+id = "t.menu"
+kind = "line"
+lines = ["Site Menu"]
+
+[[rule]]
 id = "t.disabled"
 kind = "line"
 lines = ["Keep me"]
@@ -223,3 +237,97 @@ def test_paragraphs_are_the_kept_lines(make_doc, make_rule_file):
     doc = make_doc("Body one.\nShare this:\nBody two.")
     apply_rules(doc, [make_rule_file(RULES)])
     assert paragraphs(doc) == ["Body one.", "Body two."]
+
+
+# --- whole-page work gives the per-line answers -----------------------------------------------
+
+
+def _split_lines_line_by_line(text: str) -> list[tuple[str, bool]]:
+    """split_lines as it was written before it worked on the whole text: the reference."""
+    lines, blank = [], False
+    for raw_line in text.split("\n"):
+        stripped = re.sub(" {2,}", " ", raw_line.strip())
+        if not stripped:
+            blank = True
+            continue
+        lines.append((stripped, blank))
+        blank = False
+    return lines
+
+
+def test_split_lines_matches_the_line_by_line_reference_on_random_text():
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", "  ", "\n", "\n\n", "\u2028", "\x85", "\u3000", "•", "\t"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert [(line.text, line.blank_before) for line in split_lines(text)] == _split_lines_line_by_line(text), text
+
+
+def test_pattern_rules_see_long_lines_not_at_all_and_line_rules_still_do(make_doc, make_rule_file):
+    long_line = "Share this: " + "x" * MAX_MATCH_CHARS
+    rules = make_rule_file(
+        '[[rule]]\nid = "t.any"\nkind = "pattern"\npattern = "Share this:.*"\n\n'
+        f'[[rule]]\nid = "t.long"\nkind = "line"\nlines = ["{long_line}"]\n'
+    )
+    doc = make_doc(f"Body.\n{long_line}\nShare this: now")
+    apply_rules(doc, [rules])
+    assert [line.reason for line in doc.lines] == ["", "t.long", "t.any"]
+
+
+def test_each_block_ends_at_its_own_next_end_marker(make_doc, make_rule_file):
+    doc = make_doc(
+        "Body one.\nRelated Stories\nTeaser\nEnd of related\nBody two.\nRelated Stories\nEnd of related\nBody three."
+    )
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert [line.text for line in doc.kept()] == ["Body one.", "Body two.", "Body three."]
+
+
+def test_a_block_start_inside_a_dropped_block_opens_no_block(make_doc, make_rule_file):
+    doc = make_doc("Body.\nRelated Stories\n2 comments\nEnd of related\nBody two.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert [line.text for line in doc.kept()] == ["Body.", "Body two."]
+    assert doc.rules == ["t.block-end"]
+
+
+def test_a_block_start_wins_over_a_line_rule_on_the_same_line(make_doc, make_rule_file):
+    rules = make_rule_file(RULES + '\n[[rule]]\nid = "t.related"\nkind = "line"\nlines = ["Related Stories"]\n')
+    doc = make_doc("Body.\nRelated Stories\nTeaser\nEnd of related")
+    apply_rules(doc, [rules])
+    assert {line.reason for line in doc.lines if not line.keep} == {"t.block-end"}
+
+
+# --- blocks that require their end marker -----------------------------------------------------
+
+
+def test_a_block_that_requires_its_end_drops_start_to_end(make_doc, make_rule_file):
+    doc = make_doc("Site Menu\nNews\nSport\nSearch the site\nBody one.\nBody two.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert [line.text for line in doc.kept()] == ["Body one.", "Body two."]
+    assert {line.reason for line in doc.lines if not line.keep} == {"t.header"}
+
+
+def test_a_block_that_requires_its_end_does_nothing_without_it(make_doc, make_rule_file):
+    """The header block's end line missing: the page is not dropped, and the start line still meets the line rules."""
+    doc = make_doc("Site Menu\nNews\nBody one.\nBody two.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert decisions(doc) == [
+        ("Site Menu", False, "t.menu"),
+        ("News", True, ""),
+        ("Body one.", True, ""),
+        ("Body two.", True, ""),
+    ]
+    assert doc.rules == ["t.menu"]
+
+
+def test_a_required_end_before_the_start_does_not_count(make_doc, make_rule_file):
+    doc = make_doc("Search the site\nBody one.\nSite Menu\nBody two.")
+    apply_rules(doc, [make_rule_file(RULES)])
+    assert [line.text for line in doc.kept()] == ["Search the site", "Body one.", "Body two."]
+
+
+def test_a_start_line_without_its_end_and_without_a_line_rule_is_kept(make_doc, make_rule_file):
+    rules = make_rule_file('[[rule]]\nid = "t.h"\nkind = "block"\nstart = "Top"\nend = "Bottom"\nend_required = true\n')
+    doc = make_doc("Top\nBottom\nBody.\nTop\nBody two.")
+    apply_rules(doc, [rules])
+    assert [line.text for line in doc.kept()] == ["Body.", "Top", "Body two."]
+    assert doc.rules == ["t.h"]

@@ -10,6 +10,9 @@ Recipe (see train/dataset.py for the pages, the line labels and the held-out rul
    (cleaner.text_features.second_stage_features);
 5. the standardisation is folded into the coefficients; the JSON holds plain weights.
 
+The context step's settings in cleaner/classify.py (REGION_BIAS, TRIM_MAX_LINES) and any change
+to this recipe are chosen by cross-validation by site on the training pages: train/cross_validate.py.
+
 Everything is deterministic (sorted inputs, lbfgs, no random state). The held-out sites and their
 articles never enter training; their F1 is printed at the end, next to the training pages' F1.
 
@@ -62,7 +65,12 @@ def folded(scaler: StandardScaler, model: LogisticRegression) -> dict:
 
 
 def train(pages: list[Page]) -> dict:
-    features = featurise(pages)
+    """The model fitted on these pages (features computed here)."""
+    return train_on(pages, featurise(pages))
+
+
+def train_on(pages: list[Page], features: list[np.ndarray]) -> dict:
+    """The model fitted on pages whose features are given (cross-validation computes them once)."""
     labels = [np.array(p.labels) for p in pages]
     sites = sorted({p.site for p in pages})
     fold = {site: number % STAGE1_FOLDS for number, site in enumerate(sites)}
