@@ -1,6 +1,6 @@
 """`make bench`: speed, memory and quality of `cleaner clean`, written to bench/results.md.
 
-    .venv/bin/python bench/run.py [--shared ../shared] [--repeat 12] [--text-repeat 40] [--trials 2]
+    .venv/bin/python bench/run.py [--shared ../shared] [--repeat 12] [--text-repeat 120] [--trials 2]
                                   [--rss-mb 1024] [--out FILE]
 
 What it measures, on a crawl built from shared/dev (its pages repeated `--repeat` times so that
@@ -348,7 +348,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder")
     parser.add_argument("--repeat", type=int, default=12, help="copies of the dev HTML pages in the HTML crawl")
-    parser.add_argument("--text-repeat", type=int, default=40, help="copies of the dev text pages (20x smaller)")
+    parser.add_argument("--text-repeat", type=int, default=120, help="copies of the dev text pages (they are small)")
     parser.add_argument("--trials", type=int, default=2, help="runs of each speed measurement; the fastest counts")
     parser.add_argument(
         "--rss-mb", type=float, default=BAR_RSS_CRAWL_MB, help="size of the generated crawl for peak RSS"

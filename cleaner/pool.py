@@ -9,7 +9,6 @@ documents is in flight at any time, so memory does not grow with the crawl.
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import multiprocessing.context
 from collections import deque
@@ -27,8 +26,11 @@ from cleaner.readers import Source
 if TYPE_CHECKING:
     from cleaner.pipeline import Cleaner
 
-# Documents per task: enough to make the parent's per-task cost small beside the cleaning.
-BATCH_DOCS = 4
+# A task is a batch of documents: many small ones (text pages) so that the per-task cost of the
+# parent and the pool stays small beside the cleaning, few big ones (HTML pages) so that a batch's
+# time limit (the per-document limit times its documents) stays short.
+BATCH_DOCS = 16  # documents per batch, at most ...
+BATCH_BYTES = 256 * 1024  # ... and no more input bytes than this (a bigger document goes alone)
 # Batches queued per worker: enough to keep every worker busy while the parent writes, few
 # enough that memory stays small (a container's documents hold their bytes).
 IN_FLIGHT_BATCHES_PER_WORKER = 3
@@ -58,16 +60,16 @@ def clean_in_order(
 ) -> Iterator[tuple[int, Document]]:
     """(index, document) for every (index, source), in the order given; failures become doc.error.
 
-    Documents travel in batches of BATCH_DOCS (one task each: the parent's per-task cost would
-    otherwise compete with the workers for the cores). A batch gets BATCH_DOCS times the time
-    limit; one that runs over it or kills its worker is cleaned again one document at a time, so
-    the document at fault, and only it, gets the error.
+    Documents travel in batches (one task each, see BATCH_DOCS and BATCH_BYTES: the parent's
+    per-task cost would otherwise compete with the workers for the cores). A batch gets its
+    number of documents times the time limit; one that runs over it or kills its worker is
+    cleaned again one document at a time, so the document at fault, and only it, gets the error.
     """
     pool_options = {"initializer": _init_worker, "initargs": (settings,), "context": _worker_context()}
     with ProcessPool(max_workers=workers, **pool_options) as pool:
         pending: deque = deque()
         try:
-            for batch in _batched(iter(sources), BATCH_DOCS):
+            for batch in _batched(iter(sources)):
                 pending.append((batch, _schedule(pool, batch, timeout)))
                 if len(pending) >= workers * IN_FLIGHT_BATCHES_PER_WORKER:
                     yield from _batch_results(pool, *pending.popleft(), timeout)
@@ -78,10 +80,29 @@ def clean_in_order(
             raise
 
 
-def _batched(items: Iterator, size: int) -> Iterator[tuple]:
-    """itertools.batched, which Python 3.11 lacks."""
-    while batch := tuple(itertools.islice(items, size)):
-        yield batch
+def _batched(items: Iterator[tuple[int, Source]]) -> Iterator[tuple[tuple[int, Source], ...]]:
+    """Consecutive sources, up to BATCH_DOCS of them and BATCH_BYTES of input per batch."""
+    batch: list[tuple[int, Source]] = []
+    size = 0
+    for item in items:
+        item_size = _input_size(item[1])
+        if batch and (len(batch) >= BATCH_DOCS or size + item_size > BATCH_BYTES):
+            yield tuple(batch)
+            batch, size = [], 0
+        batch.append(item)
+        size += item_size
+    if batch:
+        yield tuple(batch)
+
+
+def _input_size(source: Source) -> int:
+    """Bytes of input a source holds or names (0 when unknown: the worker reports any read error)."""
+    if source.data is not None:
+        return len(source.data)
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _schedule(pool: ProcessPool, batch: tuple[tuple[int, Source], ...], timeout: float):

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from cleaner.cli import app
 from cleaner.document import Document
-from cleaner.pool import CleanerSettings, clean_in_order
+from cleaner.pool import BATCH_BYTES, BATCH_DOCS, CleanerSettings, _batched, clean_in_order
 from cleaner.readers import Source, iter_sources
 from cleaner.runner import Reporter, RunConfig, dry_run, run
 from cleaner.writers import MANIFEST_NAME, work_folder
@@ -243,3 +243,17 @@ def test_changed_rules_start_over(crawl: Path, tmp_path: Path) -> None:
     assert sorted(json.loads((work_folder(out) / MANIFEST_NAME).read_text())["shards"]) == ["0", "1", "2", "3"]
     rule_file.write_text(header + 'kind = "line"\nlines = ["Share this"]\n', encoding="utf-8")
     assert run(config).resumed == 0
+
+
+def test_batches_hold_many_small_documents_and_few_big_ones(tmp_path: Path) -> None:
+    small = [(i, Source(id=f"s{i}", path=tmp_path / "x", data=b"a" * 100)) for i in range(BATCH_DOCS + 3)]
+    big = [(i, Source(id=f"b{i}", path=tmp_path / "x", data=b"a" * (BATCH_BYTES // 2 + 1))) for i in range(3)]
+    assert [len(b) for b in _batched(iter(small))] == [BATCH_DOCS, 3]
+    assert [len(b) for b in _batched(iter(big))] == [1, 1, 1]  # two would exceed BATCH_BYTES
+    files = []
+    for i in range(3):
+        (tmp_path / f"f{i}.txt").write_bytes(b"a" * BATCH_BYTES)  # sized from disk, never read here
+        files.append((i, Source(id=f"f{i}", path=tmp_path / f"f{i}.txt")))
+    missing = (3, Source(id="gone", path=tmp_path / "gone.txt"))  # unknown size: the worker reports it
+    assert [len(b) for b in _batched(iter([*files, missing]))] == [1, 1, 2]
+    assert [i for b in _batched(iter([*small, *big])) for i, _ in b] == [i for i, _ in [*small, *big]]
