@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # parent and the pool stays small beside the cleaning, few big ones (HTML pages) so that a batch's
 # time limit (the per-document limit times its documents) stays short.
 BATCH_DOCS = 16  # documents per batch, at most ...
-BATCH_BYTES = 256 * 1024  # ... and no more input bytes than this (a bigger document goes alone)
+BATCH_BYTES = 1024 * 1024  # ... and no more input bytes than this (a bigger document goes alone)
 # Batches queued per worker: enough to keep every worker busy while the parent writes, few
 # enough that memory stays small (a container's documents hold their bytes).
 IN_FLIGHT_BATCHES_PER_WORKER = 3

@@ -247,7 +247,7 @@ def test_changed_rules_start_over(crawl: Path, tmp_path: Path) -> None:
 
 def test_batches_hold_many_small_documents_and_few_big_ones(tmp_path: Path) -> None:
     small = [(i, Source(id=f"s{i}", path=tmp_path / "x", data=b"a" * 100)) for i in range(BATCH_DOCS + 3)]
-    big = [(i, Source(id=f"b{i}", path=tmp_path / "x", data=b"a" * (BATCH_BYTES // 2 + 1))) for i in range(3)]
+    big = [(i, Source(id=f"b{i}", path=tmp_path / "x", data=bytes(BATCH_BYTES // 2 + 1))) for i in range(3)]
     assert [len(b) for b in _batched(iter(small))] == [BATCH_DOCS, 3]
     assert [len(b) for b in _batched(iter(big))] == [1, 1, 1]  # two would exceed BATCH_BYTES
     files = []
