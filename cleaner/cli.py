@@ -151,8 +151,10 @@ def explain(
     from cleaner.classify import explaining
     from cleaner.pipeline import Cleaner
 
-    _load_rules(rules, no_default_rules)
-    cleaner = Cleaner(extra_rules_dirs=rules or [], default_rules=not no_default_rules)
+    try:
+        cleaner = Cleaner(extra_rules_dirs=rules or [], default_rules=not no_default_rules)
+    except RuleError as error:
+        _fail(f"rule error: {error}")
     source = Source(id=file.name, path=file)
     try:
         data = source.read_bytes()

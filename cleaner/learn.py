@@ -25,7 +25,7 @@ from pathlib import Path
 
 import xxhash
 
-from cleaner.document import Format
+from cleaner.document import Document, Format
 from cleaner.errors import InputError
 from cleaner.learn_check import (
     Block,
@@ -293,17 +293,29 @@ def _block_rules(
     """
     repeated = {key for page in template.group.sample for key in page.repeated}
     found: list[LearnedRule] = []
+    before: list[Document] | None = None  # the pages cleaned with `rules` and `found`
     for side, enabled in (("footer", FOOTER_ANCHOR), ("header", HEADER_ANCHOR)):
-        if enabled and (block := _block_rule(template, file_id, [*rules, *found], shipped, side, repeated)):
-            found.append(block)
+        if not enabled:
+            continue
+        if before is None:
+            before = clean_pages(template.group.sample, [*shipped, _in_memory(file_id, rules)])
+        if kept := _block_rule(template, file_id, [*rules, *found], shipped, before, side, repeated):
+            found.append(kept[0])
+            before = kept[1]  # cleaned with the same rules as a rule file made of [*rules, *found]
     return found
 
 
 def _block_rule(
-    template: SiteTemplate, file_id: str, rules: list[LearnedRule], shipped: list[RuleFile], side: str, repeated: set
-) -> LearnedRule | None:
-    """One side's block rule: its anchors on the pages cleaned so far, kept if it costs their bodies little."""
-    before = clean_pages(template.group.sample, [*shipped, _in_memory(file_id, rules)])
+    template: SiteTemplate,
+    file_id: str,
+    rules: list[LearnedRule],
+    shipped: list[RuleFile],
+    before: list[Document],
+    side: str,
+    repeated: set,
+) -> tuple[LearnedRule, list[Document]] | None:
+    """One side's block rule: its anchors on the pages cleaned with `rules` (`before`), kept if it
+    costs their bodies little; with the pages cleaned with it too."""
     if side == "footer":
         anchor = footer_anchor(before, set(template.lines), repeated)
         block, max_lost = (None if anchor is None else (anchor, None)), FOOTER_MAX_LOST_SHARE
@@ -318,7 +330,7 @@ def _block_rule(
         return None
     count = template.lines.get(line_hash(normalize_line(block[0])), template.threshold)
     where = "to the page's end" if end is None else f"to {block[1][:80]!r}, required"
-    return LearnedRule(
+    rule = LearnedRule(
         name=side,
         kind="block",
         pages=count,
@@ -327,6 +339,7 @@ def _block_rule(
         end=end or "",
         note=f"from {block[0][:80]!r}, {side} on all {len(before)} pages checked, {where}",
     )
+    return rule, after
 
 
 def _lines_on_other_sites(template: SiteTemplate, templates: list[SiteTemplate]) -> set[int]:
@@ -371,21 +384,25 @@ def _line_rules(template: SiteTemplate) -> list[LearnedRule]:
 
 def _pattern_rules(template: SiteTemplate) -> list[LearnedRule]:
     """Lines recurring with a varying part (dates, counters) as RE2 patterns over the line as written."""
-    rules: dict[str, LearnedRule] = {}
+    found = []
     for key, count in template.shapes.items():
         examples = template.examples.get(key, {})
         if len(examples) < PATTERN_MIN_VARIANTS or key in template.separators:
             continue  # always the same text (an exact line rule covers it), or the classifier's to drop
-        pattern = pattern_for(next(iter(sorted(examples.values()))))
-        name = f"pattern-{xxhash.xxh32_hexdigest(pattern.encode())}"
+        example = min(examples.values())
+        found.append((pattern_for(example), count, f"e.g. {example[:80]!r}"))
+    return _hashed_rules("pattern", found, template.contents)
+
+
+def _hashed_rules(kind: str, found: Iterable[tuple[str, int, str]], contents: int) -> list[LearnedRule]:
+    """Rules of `kind` ("pattern" or "xpath") from (its text, pages, note), each named by its text's hash:
+    the first of a name kept, in name order."""
+    rules: dict[str, LearnedRule] = {}
+    for text, count, note in found:
+        name = f"{kind}-{xxhash.xxh32_hexdigest(text.encode())}"
         if name not in rules:
             rules[name] = LearnedRule(
-                name=name,
-                kind="pattern",
-                pages=count,
-                share=count / template.contents,
-                pattern=pattern,
-                note=f"e.g. {sorted(examples.values())[0][:80]!r}",
+                name=name, kind=kind, pages=count, share=count / contents, note=note, **{kind: text}
             )
     return [rules[name] for name in sorted(rules)]
 
@@ -409,25 +426,15 @@ def _literal(text: str) -> str:
 
 def _xpath_rules(template: SiteTemplate) -> list[LearnedRule]:
     """Nodes found once per page, at the same tag/id/class path, with the same text on many contents."""
-    rules: dict[str, LearnedRule] = {}
+    found = []
     ranked = sorted(template.node_paths.items(), key=lambda item: (-template.nodes[item[0]], item[1]))
     for key, (path, node_text) in ranked[:XPATH_MAX_RULES]:
         if "'" in node_text and '"' in node_text:
             continue  # an XPath 1.0 string cannot hold both quotes
         quote = '"' if "'" in node_text else "'"
         # The text is part of the node's identity: the same path may hold the article on another page.
-        xpath = f"{path}[normalize-space(.)={quote}{node_text}{quote}]"
-        count = template.nodes[key]
-        name = f"xpath-{xxhash.xxh32_hexdigest(xpath.encode())}"
-        if name not in rules:
-            rules[name] = LearnedRule(
-                name=name,
-                kind="xpath",
-                pages=count,
-                share=count / template.contents,
-                xpath=xpath,
-            )
-    return [rules[name] for name in sorted(rules)]
+        found.append((f"{path}[normalize-space(.)={quote}{node_text}{quote}]", template.nodes[key], ""))
+    return _hashed_rules("xpath", found, template.contents)
 
 
 def family_rules(templates: list[SiteTemplate]) -> LearnedSite | None:

@@ -87,8 +87,9 @@ def _fingerprint_hits(rule_files: list[RuleFile], lines: list[str], normalized: 
     present = set(normalized)
     hits = [len(rule_file.scope.fingerprint_lines & present) for rule_file in rule_files]
     patterns, owners = combined_patterns(tuple(rule_file.scope.fingerprint_set for rule_file in rule_files))
-    for index in patterns.matched(PageLines(normalized)):
-        hits[owners[index]] += 1
+    if patterns.patterns:  # no fingerprint patterns (only exact lines): no page to build
+        for index in patterns.matched(PageLines(normalized)):
+            hits[owners[index]] += 1
     return hits
 
 

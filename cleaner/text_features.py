@@ -497,7 +497,7 @@ def local_features(texts: list[str], blank_before: list[bool]) -> tuple[np.ndarr
         stop = count[:, COUNT["short_word"]] * UNKNOWN_STOPWORD_FACTOR
     cjk_function_share = count[:, COUNT["cjk_function"]] / np.maximum(cjk_chars, 1)
     out = np.empty((n, len(LOCAL_FEATURES)))
-    column = LOCAL_COLUMN
+    column = COLUMN  # LOCAL_FEATURES lead FEATURES: the same columns
     out[:, column["log_chars"]] = np.log1p(chars)
     out[:, column["log_words"]] = np.log1p(n_words)
     out[:, column["stopwords"]] = np.where(cjk, cjk_function_share, stop / safe_words)
@@ -523,7 +523,6 @@ def local_features(texts: list[str], blank_before: list[bool]) -> tuple[np.ndarr
     return out, lookup.language
 
 
-LOCAL_COLUMN = {name: i for i, name in enumerate(LOCAL_FEATURES)}
 # Features that say whether a line holds any of some counted things.
 MARKS = {
     "copyright": ("copyright_sign", "copyright_word"),

@@ -279,42 +279,40 @@ def test_html_pages_learn_xpath_rules(tmp_path):
     assert len(text) > 200
 
 
-def _footer_rule(rules: Path) -> dict:
-    return _block_rule(rules, ".footer")
-
-
 def _block_rule(rules: Path, suffix: str) -> dict:
     data = tomllib.loads(_site_file(rules).read_text(encoding="utf-8"))
     return next(rule for rule in data["rule"] if rule["kind"] == "block" and rule["id"].endswith(suffix))
 
 
-def test_footer_anchor_drops_the_changing_teasers_below_the_article(crawl, tmp_path):
+def _learned_block(crawl, tmp_path: Path, suffix: str) -> tuple[Path, dict, Path, list[str]]:
+    """Rules learned on the seen half of the crawl, their block rule ending in `suffix`, and an
+    unseen page of site-000 with its gold paragraphs."""
     folder, gold = crawl
     seen, unseen = _split(folder, tmp_path)
     rules = tmp_path / "rules"
     _learn_into([seen], rules)
-    start = compile_pattern(_footer_rule(rules)["start"], ("test", None))
     page = next(p for p in unseen if p.parent.name == "site-000")
+    return rules, _block_rule(rules, suffix), page, gold[page.relative_to(folder).as_posix()].split("\n")
+
+
+def test_footer_anchor_drops_the_changing_teasers_below_the_article(crawl, tmp_path):
+    rules, footer, page, paragraphs = _learned_block(crawl, tmp_path, ".footer")
+    start = compile_pattern(footer["start"], ("test", None))
     lines = page.read_text(encoding="utf-8").splitlines()
     anchor = next(n for n, line in enumerate(lines) if start.fullmatch(line.strip()))
     related = lines.index("Related stories")
     assert anchor <= related  # the block starts above the teasers, which change on every page
     doc = Cleaner(extra_rules_dirs=[rules]).clean(page.read_bytes())
     assert all(not line.keep for line in doc.lines[anchor:])
-    assert all(paragraph in doc.text for paragraph in gold[page.relative_to(folder).as_posix()].split("\n"))
+    assert all(paragraph in doc.text for paragraph in paragraphs)
 
 
 def test_a_page_without_the_footer_anchor_is_cleaned_as_before(crawl, tmp_path):
-    folder, gold = crawl
-    seen, unseen = _split(folder, tmp_path)
-    rules = tmp_path / "rules"
-    _learn_into([seen], rules)
-    start = compile_pattern(_footer_rule(rules)["start"], ("test", None))
-    page = next(p for p in unseen if p.parent.name == "site-000")
+    rules, footer, page, paragraphs = _learned_block(crawl, tmp_path, ".footer")
+    start = compile_pattern(footer["start"], ("test", None))
     kept = [line for line in page.read_text(encoding="utf-8").splitlines() if not start.fullmatch(line.strip())]
     doc = Cleaner(extra_rules_dirs=[rules]).clean("\n".join(kept).encode())
-    body = gold[page.relative_to(folder).as_posix()]
-    assert all(paragraph in doc.text for paragraph in body.split("\n"))
+    assert all(paragraph in doc.text for paragraph in paragraphs)
     assert not any(line.reason.endswith(".footer") for line in doc.lines)
 
 
@@ -362,34 +360,24 @@ def test_a_footer_rule_that_costs_the_body_a_paragraph_is_not_kept():
 
 
 def test_header_block_drops_the_menu_above_the_article_and_requires_its_end(crawl, tmp_path):
-    folder, gold = crawl
-    seen, unseen = _split(folder, tmp_path)
-    rules = tmp_path / "rules"
-    _learn_into([seen], rules)
-    header = _block_rule(rules, ".header")
+    rules, header, page, paragraphs = _learned_block(crawl, tmp_path, ".header")
     assert header["end_required"] is True
     start, end = (compile_pattern(header[key], ("test", None)) for key in ("start", "end"))
-    page = next(p for p in unseen if p.parent.name == "site-000")
     lines = [line.strip() for line in page.read_text(encoding="utf-8").splitlines() if line.strip()]
     first = next(n for n, line in enumerate(lines) if start.fullmatch(line))
     last = next(n for n, line in enumerate(lines) if end.fullmatch(line))
     doc = Cleaner(extra_rules_dirs=[rules]).clean(page.read_bytes())
     assert first < last and all(line.reason == header["id"] for line in doc.lines[first : last + 1])
-    assert all(paragraph in doc.text for paragraph in gold[page.relative_to(folder).as_posix()].split("\n"))
+    assert all(paragraph in doc.text for paragraph in paragraphs)
 
 
 def test_a_page_without_the_header_end_keeps_its_article(crawl, tmp_path):
     """The end line missing: the block does nothing (it must not run to the page's end and take the article)."""
-    folder, gold = crawl
-    seen, unseen = _split(folder, tmp_path)
-    rules = tmp_path / "rules"
-    _learn_into([seen], rules)
-    header = _block_rule(rules, ".header")
+    rules, header, page, paragraphs = _learned_block(crawl, tmp_path, ".header")
     end = compile_pattern(header["end"], ("test", None))
-    page = next(p for p in unseen if p.parent.name == "site-000")
     kept = [line for line in page.read_text(encoding="utf-8").splitlines() if not end.fullmatch(line.strip())]
     doc = Cleaner(extra_rules_dirs=[rules]).clean("\n".join(kept).encode())
-    assert all(paragraph in doc.text for paragraph in gold[page.relative_to(folder).as_posix()].split("\n"))
+    assert all(paragraph in doc.text for paragraph in paragraphs)
     assert not any(line.reason == header["id"] for line in doc.lines)
 
 

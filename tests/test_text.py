@@ -177,9 +177,20 @@ def decisions(doc) -> list[tuple[str, bool, str]]:
     return [(line.text, line.keep, line.reason) for line in doc.lines]
 
 
-def test_line_and_pattern_rules_drop_and_record_their_ids(make_doc, make_rule_file):
-    doc = make_doc("Body one.\n  SHARE  this: \nPosted by Jane Doe at 10:42 AM\nKeep me\nBody two.")
-    apply_rules(doc, [make_rule_file(RULES)])
+@pytest.fixture
+def ruled(make_doc, make_rule_file):
+    """A document of the given text after apply_rules with RULES."""
+
+    def build(text: str):
+        doc = make_doc(text)
+        apply_rules(doc, [make_rule_file(RULES)])
+        return doc
+
+    return build
+
+
+def test_line_and_pattern_rules_drop_and_record_their_ids(ruled):
+    doc = ruled("Body one.\n  SHARE  this: \nPosted by Jane Doe at 10:42 AM\nKeep me\nBody two.")
     assert decisions(doc) == [
         ("Body one.", True, ""),
         ("SHARE this:", False, "t.line"),
@@ -191,31 +202,27 @@ def test_line_and_pattern_rules_drop_and_record_their_ids(make_doc, make_rule_fi
     assert all(line.decider is Decider.RULE for line in doc.lines if not line.keep)
 
 
-def test_pattern_rules_match_the_whole_line_only(make_doc, make_rule_file):
-    doc = make_doc("The post was Posted by Jane Doe at 10:42 AM yesterday.")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_pattern_rules_match_the_whole_line_only(ruled):
+    doc = ruled("The post was Posted by Jane Doe at 10:42 AM yesterday.")
     assert doc.lines[0].keep
     assert doc.rules == []
 
 
-def test_block_rule_with_end_drops_start_to_end_inclusive(make_doc, make_rule_file):
-    doc = make_doc("Body one.\nRelated Stories\nTeaser A\nTeaser B\nEnd of related\nBody two.")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_block_rule_with_end_drops_start_to_end_inclusive(ruled):
+    doc = ruled("Body one.\nRelated Stories\nTeaser A\nTeaser B\nEnd of related\nBody two.")
     assert [line.text for line in doc.kept()] == ["Body one.", "Body two."]
     assert {line.reason for line in doc.lines if not line.keep} == {"t.block-end"}
     assert doc.rules == ["t.block-end"]
 
 
-def test_block_rule_without_end_drops_to_the_end_of_the_document(make_doc, make_rule_file):
-    doc = make_doc("Body one.\nBody two.\n3 comments:\nGreat post!\nShare this:\nFooter")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_block_rule_without_end_drops_to_the_end_of_the_document(ruled):
+    doc = ruled("Body one.\nBody two.\n3 comments:\nGreat post!\nShare this:\nFooter")
     assert [line.text for line in doc.kept()] == ["Body one.", "Body two."]
     assert {line.reason for line in doc.lines if not line.keep} == {"t.block-eof"}
 
 
-def test_block_whose_end_never_comes_runs_to_the_end(make_doc, make_rule_file):
-    doc = make_doc("Body.\nRelated Stories\nTeaser A\nTeaser B")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_block_whose_end_never_comes_runs_to_the_end(ruled):
+    doc = ruled("Body.\nRelated Stories\nTeaser A\nTeaser B")
     assert [line.text for line in doc.kept()] == ["Body."]
 
 
@@ -233,9 +240,8 @@ def test_no_rules_is_a_no_op(make_doc):
     assert all(line.keep for line in doc.lines)
 
 
-def test_paragraphs_are_the_kept_lines(make_doc, make_rule_file):
-    doc = make_doc("Body one.\nShare this:\nBody two.")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_paragraphs_are_the_kept_lines(ruled):
+    doc = ruled("Body one.\nShare this:\nBody two.")
     assert paragraphs(doc) == ["Body one.", "Body two."]
 
 
@@ -274,17 +280,15 @@ def test_pattern_rules_see_long_lines_not_at_all_and_line_rules_still_do(make_do
     assert [line.reason for line in doc.lines] == ["", "t.long", "t.any"]
 
 
-def test_each_block_ends_at_its_own_next_end_marker(make_doc, make_rule_file):
-    doc = make_doc(
+def test_each_block_ends_at_its_own_next_end_marker(ruled):
+    doc = ruled(
         "Body one.\nRelated Stories\nTeaser\nEnd of related\nBody two.\nRelated Stories\nEnd of related\nBody three."
     )
-    apply_rules(doc, [make_rule_file(RULES)])
     assert [line.text for line in doc.kept()] == ["Body one.", "Body two.", "Body three."]
 
 
-def test_a_block_start_inside_a_dropped_block_opens_no_block(make_doc, make_rule_file):
-    doc = make_doc("Body.\nRelated Stories\n2 comments\nEnd of related\nBody two.")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_a_block_start_inside_a_dropped_block_opens_no_block(ruled):
+    doc = ruled("Body.\nRelated Stories\n2 comments\nEnd of related\nBody two.")
     assert [line.text for line in doc.kept()] == ["Body.", "Body two."]
     assert doc.rules == ["t.block-end"]
 
@@ -299,17 +303,15 @@ def test_a_block_start_wins_over_a_line_rule_on_the_same_line(make_doc, make_rul
 # --- blocks that require their end marker -----------------------------------------------------
 
 
-def test_a_block_that_requires_its_end_drops_start_to_end(make_doc, make_rule_file):
-    doc = make_doc("Site Menu\nNews\nSport\nSearch the site\nBody one.\nBody two.")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_a_block_that_requires_its_end_drops_start_to_end(ruled):
+    doc = ruled("Site Menu\nNews\nSport\nSearch the site\nBody one.\nBody two.")
     assert [line.text for line in doc.kept()] == ["Body one.", "Body two."]
     assert {line.reason for line in doc.lines if not line.keep} == {"t.header"}
 
 
-def test_a_block_that_requires_its_end_does_nothing_without_it(make_doc, make_rule_file):
+def test_a_block_that_requires_its_end_does_nothing_without_it(ruled):
     """The header block's end line missing: the page is not dropped, and the start line still meets the line rules."""
-    doc = make_doc("Site Menu\nNews\nBody one.\nBody two.")
-    apply_rules(doc, [make_rule_file(RULES)])
+    doc = ruled("Site Menu\nNews\nBody one.\nBody two.")
     assert decisions(doc) == [
         ("Site Menu", False, "t.menu"),
         ("News", True, ""),
@@ -319,9 +321,8 @@ def test_a_block_that_requires_its_end_does_nothing_without_it(make_doc, make_ru
     assert doc.rules == ["t.menu"]
 
 
-def test_a_required_end_before_the_start_does_not_count(make_doc, make_rule_file):
-    doc = make_doc("Search the site\nBody one.\nSite Menu\nBody two.")
-    apply_rules(doc, [make_rule_file(RULES)])
+def test_a_required_end_before_the_start_does_not_count(ruled):
+    doc = ruled("Search the site\nBody one.\nSite Menu\nBody two.")
     assert [line.text for line in doc.kept()] == ["Search the site", "Body one.", "Body two."]
 
 

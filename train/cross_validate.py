@@ -65,9 +65,10 @@ def cross_validate(pages: list[Page], grid: list[tuple[float, int]]) -> dict[tup
         held = {site for site in sites if fold[site] == k}
         inside = [i for i, p in enumerate(everything) if p.site not in held and p.article not in held]
         model = classify.Model.from_dict(train_on([everything[i] for i in inside], [features[i] for i in inside]))
+        held_pages = [p for p in pages if p.site in held]
         for setting in grid:
             with settings(*setting):
-                for page in (p for p in pages if p.site in held):
+                for page in held_pages:
                     found[setting]["site" if "/" in page.key else "dev"].append(page_scores(page, model))
     return found
 
