@@ -239,9 +239,10 @@ class ShardedOutput:
         self._commit()
         if self.fmt == "jsonl":
             with atomic_file(self.out, temp_dir=self.work) as stream:
-                for shard in sorted(self.manifest.shards):
-                    with shard_path(self.work, shard).open(encoding="utf-8") as part:
-                        shutil.copyfileobj(part, stream, 1 << 20)
+                stream.flush()
+                for shard in sorted(self.manifest.shards):  # bytes to bytes: UTF-8 in, UTF-8 out
+                    with shard_path(self.work, shard).open("rb") as part:
+                        shutil.copyfileobj(part, stream.buffer, 1 << 20)
         self.discard()
 
     def abort(self, failed: BaseException) -> None:

@@ -139,20 +139,32 @@ class TroubleCleaner:
             time.sleep(120)
         if source.id.startswith("die"):
             os._exit(3)
+        if source.id.startswith("bug"):
+            raise RuntimeError("a stage failed")
         return self.cleaner.clean_source(source)
 
 
 def test_a_hanging_or_crashing_document_is_an_error_and_the_run_goes_on(tmp_path: Path) -> None:
-    ids = ["ok1", "hang", "ok2", "die", "ok3"]
+    ids = ["ok1", "hang", "ok2", "die", "ok3", "bug", "ok4"]
     sources = [(i, Source(id=name, path=tmp_path / "x", data=page_html(i).encode())) for i, name in enumerate(ids)]
     started = time.monotonic()
     results = list(clean_in_order(iter(sources), TroubleSettings(), workers=2, timeout=1.0))
     assert time.monotonic() - started < 60
     assert [(i, d.id) for i, d in results] == list(enumerate(ids))
-    errors = [d.error for _, d in results]
-    assert errors[0] is None and errors[2] is None and errors[4] is None
-    assert errors[1] == "timed out after 1 s"
-    assert "worker process died (exit code 3)" in errors[3]
+    errors = dict(zip(ids, (d.error for _, d in results), strict=True))
+    assert [errors[name] for name in ids if name.startswith("ok")] == [None] * 4
+    assert errors["hang"] == "timed out after 1 s"
+    assert errors["die"] == "worker process died (exit code 3)"
+    assert errors["bug"] == "internal error: RuntimeError: a stage failed"
+
+
+def test_documents_alone_in_their_batches_fail_alone(tmp_path: Path) -> None:
+    """One document per batch (each bigger than half a batch): a failure is recorded without a retry."""
+    big = "x" * (BATCH_BYTES // 2 + 1)
+    ids = ["ok1", "die", "ok2", "hang", "ok3"]
+    sources = [(i, Source(id=name, path=tmp_path / "x", data=big.encode())) for i, name in enumerate(ids)]
+    results = list(clean_in_order(iter(sources), TroubleSettings(), workers=1, timeout=1.0))
+    assert [d.error for _, d in results] == [None, "worker process died (exit code 3)", None, "timed out after 1 s", None]
 
 
 def test_containers_and_plain_files_in_one_run(tmp_path: Path) -> None:
