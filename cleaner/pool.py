@@ -181,7 +181,7 @@ class _Pool:
     def _retry_or_record(self, batch: _Batch, error: str) -> None:
         """Many documents: each again on its own, so the one at fault, and only it, gets the error."""
         if len(batch.items) == 1:
-            index, source = batch.items[0]
+            _, source = batch.items[0]
             batch.docs = [Document(id=source.id, url=source.url, error=error)]
             return
         batch.parts = [_Batch((item,)) for item in batch.items]
