@@ -41,6 +41,7 @@ from cleaner.learn_check import (
 )
 from cleaner.learn_config import (
     CHECK_ROUNDS,
+    EXTRACTION_MAX_WORDS,
     FAMILY_MAX_CHARS,
     FAMILY_MIN_FINGERPRINTS,
     FAMILY_MIN_SITES,
@@ -54,6 +55,7 @@ from cleaner.learn_config import (
     HEADER_ANCHOR,
     HEADER_MAX_LOST_SHARE,
     LEAVE_TO_CLASSIFIER,
+    LEAVE_TO_EXTRACTION,
     MIN_PAGES,
     PATTERN_MIN_VARIANTS,
     SAMPLE_PAGES,
@@ -74,6 +76,7 @@ FAMILY_ID = "family.learned"
 _BULLET_PREFIX = r"[•·*‣▪►»|\-–—\s]*"
 _VARYING = re.compile(rf"\d+|{DATE_WORD.pattern}", re.I)
 _SLUG = re.compile(r"[^a-z0-9]+")
+CHECKED_FORMATS = (Format.TEXT, Format.HTML)  # pages whose template lines are tried before they become rules
 SLUG_MIN_CHARS = 12  # a file named after "• news" would say nothing: prefer a line at least this long
 
 
@@ -231,7 +234,10 @@ def fetch_texts(template: SiteTemplate) -> None:
 
 
 def _separator_test(page_format: Format, lines: list[str]):
-    """Whether a template line of this page is first left to the pipeline (see LEAVE_TO_CLASSIFIER)."""
+    """Whether a template line of this page is first left to the pipeline (see LEAVE_TO_CLASSIFIER
+    and LEAVE_TO_EXTRACTION)."""
+    if LEAVE_TO_EXTRACTION and page_format is Format.HTML:
+        return lambda raw: len(raw.split()) <= EXTRACTION_MAX_WORDS
     leave = LEAVE_TO_CLASSIFIER and page_format is Format.TEXT
     return lambda raw: leave
 
@@ -239,8 +245,9 @@ def _separator_test(page_format: Format, lines: list[str]):
 def site_rules(template: SiteTemplate, templates: list[SiteTemplate], shipped: list[RuleFile]) -> LearnedSite | None:
     """The rule file of one site: line rules by recurrence, patterns, XPath rules, fingerprints.
 
-    On text pages, template lines are first left to the classifier; those the pipeline still keeps
-    on the site's own pages become rules (see learn_check and LEAVE_TO_CLASSIFIER).
+    Template lines are first left to the classifier (text pages) or the extraction (HTML pages);
+    those the pipeline still keeps on the site's own pages become rules (see learn_check,
+    LEAVE_TO_CLASSIFIER and LEAVE_TO_EXTRACTION).
     """
     elsewhere = _lines_on_other_sites(template, templates)
     fingerprints = _fingerprints(template, elsewhere)
@@ -252,7 +259,7 @@ def site_rules(template: SiteTemplate, templates: list[SiteTemplate], shipped: l
     for _round in range(CHECK_ROUNDS):
         if not template.separators:
             break
-        docs = clean_pages(template.group.sample, [*shipped, _in_memory(file_id, rules)])
+        docs = clean_pages(template.group.sample, [*shipped, _in_memory(file_id, rules)], CHECKED_FORMATS)
         template.separators -= kept_lines(docs)
         rules = _line_rules(template) + _pattern_rules(template)
     rules += _block_rules(template, file_id, rules, shipped) + _xpath_rules(template)

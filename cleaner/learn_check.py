@@ -4,7 +4,8 @@ A short template line (a menu item, "Print this article") is left to the classif
 a dropped line it separates the article from the teasers around it (see LEAVE_TO_CLASSIFIER).
 But when the classifier keeps it on a page, inside the article's run, only a rule will remove
 it. So each site's rules are tried on a few of its own text pages, and the short template lines
-that the classifier kept there become rules too.
+that the classifier kept there become rules too. HTML pages are tried the same way for one-word
+template lines: one the extraction drops there needs no rule (see LEAVE_TO_EXTRACTION).
 
 The same cleaned pages show where the article ends: the footer anchor is a template line found
 on each of them after every line the pipeline kept there, and never twice on any page of the
@@ -51,18 +52,20 @@ def block_id(file_id: str, number: int) -> str:
     return f"{file_id}.block-{number}"
 
 
-def clean_pages(pages: list[PageSketch], rule_files: list[RuleFile]) -> list[Document]:
-    """Up to CHECK_PAGES of the site's text pages, cleaned with the given rules."""
+def clean_pages(
+    pages: list[PageSketch], rule_files: list[RuleFile], formats: tuple[Format, ...] = (Format.TEXT,)
+) -> list[Document]:
+    """Up to CHECK_PAGES of the site's pages of each of `formats` (text pages unless told), cleaned with the rules."""
     docs: list[Document] = []
+    taken: Counter = Counter()
     for page in pages:
-        if len(docs) >= CHECK_PAGES:
-            break
-        if page.format is not Format.TEXT:
+        if page.format not in formats or taken[page.format] >= CHECK_PAGES:
             continue
+        taken[page.format] += 1
         doc = Document(id=page.source.id)
         try:
             read(doc, page.source.read_bytes())
-            clean_document(doc, rule_files)
+            clean_document(doc, rule_files, guard_learned=False)  # what the rules do, unbounded
         except InputError:
             continue
         docs.append(doc)

@@ -16,13 +16,14 @@ from typer.testing import CliRunner
 
 from cleaner import Cleaner
 from cleaner.cli import app
-from cleaner.document import Document, Line
+from cleaner.document import Decider, Document, Line
 from cleaner.evaluate import f1, precision, recall, tp_fp_fn
 from cleaner.learn import learn, pattern_for
 from cleaner.learn_check import anchor_pattern, footer_anchor, header_anchors, keeps_body, keeps_top
 from cleaner.learn_config import FOOTER_MAX_LOST_SHARE
 from cleaner.learn_pages import line_hash
 from cleaner.learn_write import write_rules
+from cleaner.pipeline import guard_learned_rules
 from cleaner.rules import compile_pattern, load_rule_file, normalize_line
 from tests.sitegen import make_article, make_site, page_lines, write_crawl
 
@@ -407,3 +408,68 @@ def test_a_header_that_makes_the_pipeline_keep_lines_above_the_body_is_not_kept(
             line.keep, line.reason = False, "site.x.header"
     assert keeps_top([before], [still], "site.x.header")
     assert not keeps_top([before], [moved], "site.x.header")
+
+
+def _html_page(headline: str, article: list[str], page: int, extra: str = "") -> str:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in article)
+    return (
+        f"<html><head><title>{headline}</title>"
+        f"<link rel='canonical' href='https://news.example.org/a/{page}'></head><body>"
+        "<nav><ul><li><a href='/'>Home</a></li><li><a href='/staff'>Staff</a></li>"
+        "<li><a href='/about'>About the Example News</a></li></ul></nav>"
+        f"<article><h1>{headline}</h1>{body}{extra}<p>Briefing</p></article>"
+        "</body></html>"
+    )
+
+
+def test_a_one_word_template_line_the_extraction_drops_is_not_learned_on_html(tmp_path):
+    # "Staff" (a menu item the extraction drops on every page) as a line rule would drop an unseen
+    # article's "STAFF" heading; "Briefing", kept by the extraction inside the article, is learned.
+    folder = tmp_path / "html"
+    folder.mkdir()
+    rng = random.Random(5)
+    for page in range(1, 6):
+        headline, article = make_article(rng)
+        (folder / f"page-{page}.html").write_text(_html_page(headline, article, page), encoding="utf-8")
+    sites = learn([folder]).sites
+    site = next(site for site in sites if site.file_id == "site.example.org")
+    lines = {normalize_line(line) for rule in site.rules if rule.kind == "line" for line in rule.lines}
+    assert "briefing" in lines and "staff" not in lines
+    rules = tmp_path / "rules"
+    write_rules(sites, rules)
+    headline, article = make_article(rng)
+    page = _html_page(headline, article, 9, extra="<h2>STAFF</h2><p>Director Jane Doe, Writer John Roe</p>")
+    text = Cleaner(extra_rules_dirs=[rules]).clean(page).text
+    assert "STAFF" in text and "Briefing" not in text
+
+
+def _lines(spec: str, reasons: dict[int, str] | None = None) -> list[Line]:
+    """Lines kept ("K") or dropped by the classifier ("-"), or by the rule named in `reasons`."""
+    lines = [Line(text=f"line {i}", keep=mark == "K") for i, mark in enumerate(spec)]
+    for i, line in enumerate(lines):
+        if not line.keep:
+            line.drop((reasons or {}).get(i, "classifier: outside main text"), Decider.CLASSIFIER)
+    return lines
+
+
+def test_learned_rules_cannot_move_the_article_edge_outward_or_drop_what_the_classifier_kept():
+    learned = "site.example.org.lines"
+    #                 0    1    2    3    4    5    6    7
+    # with rules:    drop keep keep  -  keep keep drop keep
+    # without:        -    -   keep keep  -   keep keep  -
+    lines = _lines("-KK-KK-K", {0: learned, 6: learned})
+    without = _lines("--KK-KK-")
+    guard_learned_rules(lines, without, {learned})
+    # 1 and 7: kept only once the rules dropped their neighbours, outside the article's span: dropped;
+    # 3: kept without the rules, dropped by the classifier with them: kept; 4: inside the span: kept;
+    # 0 and 6: dropped by the learned rules.
+    assert [line.keep for line in lines] == [False, False, True, True, True, True, False, False]
+    assert lines[6].reason == learned
+
+
+def test_learned_rules_that_took_away_the_classifiers_wrong_article_keep_their_view():
+    learned = "site.example.org.lines"
+    lines = _lines("---KK", {1: learned})
+    without = _lines("-K---")
+    guard_learned_rules(lines, without, {learned})
+    assert [line.keep for line in lines] == [False, False, False, True, True]
