@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from cleaner.document import Decider, Document, Image, Line
 
@@ -52,6 +53,12 @@ _MONTH_NAMES = {
 _MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
 _MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+# The words _WEEKDAY matches, spelled out.
+_WEEKDAY_WORDS = tuple(
+    stem + day
+    for stem in ("mon", "tue", "tues", "wed", "wednes", "thu", "thurs", "fri", "sat", "satur", "sun")
+    for day in ("", "day")
+)
 _DATE_SHAPES = (
     (re.compile(r"\b" + _WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I), "mdy"),
     (
@@ -93,7 +100,15 @@ _DATE_PREFIX = re.compile(
     r"\s*:?\s*",
     re.I,
 )
+# What a date line's leftover check (_only_date) can take out of a plain word (a run of word characters
+# that are all ASCII letters, four or more): a weekday or month name ending it (an occurrence of the date
+# may start inside the word), a prefix (`Published`, `Date`, `Posted on`) starting it, or the whole word
+# as filler. A text holding a word none of these can shorten keeps four letters in the leftover: no date line.
+_WORD = re.compile(r"\w+")
+_DATE_WORD_ENDS = (*_MONTHS, *_WEEKDAY_WORDS)
+_DATE_PREFIX_STARTS = ("published", "posted", "updated", "original", "date", "first", "on", "le")  # _DATE_PREFIX's
 _DATE_SEGMENTS = re.compile(r"\s+[|/·•]\s+|\s+[-–—]\s+")
+_DATE_SEGMENT_MARK = re.compile("[|/·•–—-]")  # what every _DATE_SEGMENTS separator holds: a cheap test first
 # "MARCH 7, 2025 – Defense Secretary..." : a dateline opening the first paragraph.
 _DATELINE_SEPARATOR = re.compile(r"^\s*[–—-]+\s+|^\s*[|:]\s+")
 # "By A and B", "Written by A", "Analysis by A", "Von A": the byline marker and what follows it.
@@ -124,6 +139,7 @@ def _words_hint(words: list[str]) -> re.Pattern:
 # Every byline marker (_BY) holds one of these words: a line without them needs no _BY search.
 _BY_HINT = _words_hint(["by", "von", "por", "par", "oleh"])
 _NAME_ROLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|,\s+")
+_ROLE_SEPARATOR_CHAR = re.compile("[|–—,-]")  # what every _NAME_ROLE_SEPARATOR holds
 _PAGE_WORD_SEPARATOR = re.compile(r"[|·•]")
 # Where the names of a byline stop: a date, a time, "Updated", "on <site>", a weekday.
 _BYLINE_END = re.compile(
@@ -201,8 +217,8 @@ _AGENCY_CREDIT = re.compile(
     r"alamy|bloomberg|pool|ap photo|istock)[^.!?]{0,40})$",
     re.I,
 )
-# Each credit shape above holds one of these: a line without them needs no credit matching (a cheap test first).
-_CAPTION_HINT = _words_hint([")", ":", "/", "via"])
+# An agency credit without a slash says "via" (any case): see _may_be_agency_credit.
+_VIA_HINT = _words_hint(["via"])
 _IMAGE_ID = re.compile(r"^(?:virin|image id|photo id)\s*:\s*(?P<id>\S+)$", re.I)
 _SENTENCE_END = tuple(".!?")
 
@@ -276,8 +292,10 @@ def is_date_line(text: str) -> str | None:
 @lru_cache(maxsize=DATE_LINE_CACHE_SIZE)
 def _date_line_on(text: str, today: dt.date) -> str | None:
     """is_date_line as of a day, cached: the header searches ask about the same few lines several times."""
-    whole = _only_date(_UPDATED_TAIL.split(text, maxsplit=1)[0] or text, today)
-    if whole or not _DATE_SEGMENTS.search(text):
+    # "updated" in the lower-cased text: what _UPDATED_TAIL needs, found many times faster than by the pattern.
+    head = _UPDATED_TAIL.split(text, maxsplit=1)[0] if "updated" in text.lower() else text
+    whole = _only_date(head or text, today)
+    if whole or not _DATE_SEGMENT_MARK.search(text) or not _DATE_SEGMENTS.search(text):
         return whole
     # `Updated Jun. 8, 2019 8:21 am ET / Original Jun. 8, 2019`: every segment a date; the original wins.
     segments = [segment for segment in _DATE_SEGMENTS.split(text) if segment.strip()]
@@ -290,6 +308,27 @@ def _date_line_on(text: str, today: dt.date) -> str | None:
 
 
 def _only_date(text: str, today: dt.date) -> str | None:
+    if _holds_other_words(text):
+        return None  # the cheap answer for most texts with a year in them: sentences, table rows
+    return _date_with_little_else(text, today)
+
+
+def _holds_other_words(text: str) -> bool:
+    """Whether a word of the text survives _date_with_little_else's leftover with 4+ letters (see _WORD)."""
+    return any(map(_survives_date_cleanup, _WORD.findall(text)))
+
+
+def _survives_date_cleanup(word: str) -> bool:
+    if len(word) < 4 or not word.isascii() or not word.isalpha():
+        return False  # not a plain word
+    lowered = word.lower()
+    if lowered.endswith(_DATE_WORD_ENDS) or lowered.startswith(_DATE_PREFIX_STARTS):
+        return False
+    return not _DATE_FILLER.fullmatch(word)
+
+
+def _date_with_little_else(text: str, today: dt.date) -> str | None:
+    """The text's date when what is left without it, a date prefix and filler is at most 3 characters."""
     found = find_date(text, today)
     if not found:
         return None
@@ -374,7 +413,7 @@ def is_person_name(text: str) -> bool:
     words = text.split()
     if not 1 < len(words) <= 5 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
         return False  # the cheap tests first: most lines fail them
-    if _OUTLET_WORDS.search(text) or any(ch.isdigit() for ch in text):
+    if _OUTLET_WORDS.search(text) or any(map(str.isdigit, text)):
         return False
     return not any(_NOT_NAME_WORD.match(w.strip(".:,")) for w in words)
 
@@ -390,6 +429,8 @@ def byline_in_line(text: str) -> Byline | None:
 
 def _name_and_role(text: str) -> Byline | None:
     """`Jane Doe | Reporter`, `Jane Doe, Staff Writer`: a name and a newsroom role."""
+    if not _ROLE_SEPARATOR_CHAR.search(text):
+        return None  # one part: no name and role (the common case, one cheap scan)
     parts = [part.strip() for part in _NAME_ROLE_SEPARATOR.split(text)]
     if len(parts) == 2 and is_person_name(parts[0]) and _ROLE.match(parts[1]):
         return Byline([parts[0]], None)
@@ -411,23 +452,39 @@ def extract_caption_blocks(doc: Document) -> None:
     if first is None:
         return
     last = next(index for index in range(len(lines) - 1, -1, -1) if lines[index].keep)
-    for index in range(max(0, first - CAPTION_HEADER_LINES), last + 1):
+    start = max(0, first - CAPTION_HEADER_LINES)
+    # The few lines a credit shape could match, picked in C-level loops (map, compress): most lines are prose.
+    for index in compress(
+        range(start, last + 1), map(_may_hold_credit, [line.text for line in lines[start : last + 1]])
+    ):
         line = lines[index]
-        text = line.text
-        if (not line.keep and line.decider is not Decider.CLASSIFIER) or not _CAPTION_HINT.search(text):
+        if not line.keep and line.decider is not Decider.CLASSIFIER:
             continue
-        # Each credit shape is tried only where it can match: `... (credit)` ends with ")", a credit
-        # line has a colon, an agency credit has no sentence punctuation at all.
+        text = line.text
+        # Each credit shape is tried only where it can match (see _may_hold_credit).
         paren = _PAREN_CREDIT.match(text) if text.rstrip().endswith(")") else None
         if paren:
             doc.images.append(Image(caption=paren.group("caption").strip(), credit=paren.group("credit").strip()))
             line.drop("metadata: caption", Decider.METADATA)
             continue
         credit = (":" in text and _CREDIT_LINE.match(text)) or (
-            "." not in text and "!" not in text and "?" not in text and _AGENCY_CREDIT.match(text)
+            _may_be_agency_credit(text) and _AGENCY_CREDIT.match(text)
         )
         if credit and len(text) <= 200:
             doc.images.append(_caption_block(lines, index, credit.group("credit").strip()))
+
+
+def _may_hold_credit(text: str) -> bool:
+    """Whether a credit shape could match, in str tests, which cost less than one regular expression:
+    `... (credit)` ends with ")", a credit line has a colon; for an agency credit see _may_be_agency_credit."""
+    return ")" in text or ":" in text or _may_be_agency_credit(text)
+
+
+def _may_be_agency_credit(text: str) -> bool:
+    """No sentence punctuation at all, and a slash or "via" (any case): what every _AGENCY_CREDIT holds."""
+    if "." in text or "!" in text or "?" in text:
+        return False
+    return "/" in text or _VIA_HINT.search(text) is not None
 
 
 def _caption_block(lines: list[Line], credit_index: int, credit: str) -> Image:
@@ -492,16 +549,18 @@ def extract_text_metadata(doc: Document) -> None:
     if title_index is not None and doc.title is None:
         doc.title = doc.lines[title_index].text
         doc.lines[title_index].drop("metadata: title", Decider.METADATA)
-    _search_header(doc, first, stop=title_index if title_index is not None else -1)
+    _search_header(doc, first, meta, stop=title_index if title_index is not None else -1)
     _search_footer(doc, kept[-1])
     _take_dateline(doc)
 
 
-def _search_header(doc: Document, first: int, stop: int = -1) -> None:
+def _search_header(doc: Document, first: int, meta: _MetaTexts, stop: int = -1) -> None:
     """Walk up from the first prose line: dateline, byline and the headline sit just above it.
 
     Share buttons, bullets and one- or two-word lines (`0`, `@handle`) do not use up the search
     budget: headers are full of them. A bare name line right above a dateline is the byline.
+    A line that is no meta text and names no handle passes none of the byline, date and page-word
+    tests (they are the tests of _meta_text): only the headline test is left for it.
     """
     seen = walked = 0
     date_was_updated = False  # walking up, an "Updated" line comes before the "Published" one
@@ -516,18 +575,18 @@ def _search_header(doc: Document, first: int, stop: int = -1) -> None:
         text = line.text
         seen += not _header_filler(text)
         is_date = False
-        next_to_header = below_is_date or index - 1 == stop or (index > 0 and is_date_line(doc.lines[index - 1].text))
-        if doc.byline is None and (byline := byline_in_line(text) or _bare_name_byline(text, next_to_header)):
+        maybe_meta = meta[text] or "@" in text
+        if maybe_meta and doc.byline is None and (byline := _header_byline(doc, index, stop, below_is_date)):
             _set_byline(doc, byline)
             if doc.date is None and (found := find_date(text)):
                 doc.date = found[0]
             line.drop("metadata: byline", Decider.METADATA)
-        elif (doc.date is None or date_was_updated) and (date := is_date_line(text)):
+        elif maybe_meta and (doc.date is None or date_was_updated) and (date := is_date_line(text)):
             if doc.date is None or not UPDATED_STAMP.match(text):
                 doc.date, date_was_updated = date, bool(UPDATED_STAMP.match(text))
             line.drop("metadata: date", Decider.METADATA)
             is_date = True
-        elif _page_words_line(text):
+        elif maybe_meta and _page_words_line(text):
             if doc.date is None and (found := find_date(text)):
                 doc.date = found[0]
             line.drop("metadata: byline or date without names", Decider.METADATA)
@@ -536,6 +595,15 @@ def _search_header(doc: Document, first: int, stop: int = -1) -> None:
             line.drop("metadata: title", Decider.METADATA)
             break
         below_is_date = is_date
+
+
+def _header_byline(doc: Document, index: int, stop: int, below_is_date: bool) -> Byline | None:
+    """The byline a header line states, or a bare name right under the headline or next to a dateline."""
+    text = doc.lines[index].text
+    if byline := byline_in_line(text):
+        return byline
+    next_to_header = below_is_date or index - 1 == stop or (index > 0 and is_date_line(doc.lines[index - 1].text))
+    return _bare_name_byline(text, bool(next_to_header))
 
 
 def _title_above_meta(doc: Document, first: int, meta: _MetaTexts) -> int | None:
@@ -667,7 +735,7 @@ def _page_words_only(text: str) -> bool:
     """`Photos by ...` or a part that is only page words (`Staff`, `4 Minute Read`)."""
     if _CREDIT_BY.match(text):
         return True
-    return any(_PAGE_WORDS.match(part.strip()) for part in _PAGE_WORD_SEPARATOR.split(text))
+    return any(map(_PAGE_WORDS.match, map(str.strip, _PAGE_WORD_SEPARATOR.split(text))))
 
 
 def _search_footer(doc: Document, last: int) -> None:

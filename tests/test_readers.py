@@ -199,6 +199,13 @@ def test_nul_bytes_are_refused_as_binary():
         decode(b"abc\x00\x00\x00\x00def" * 10)
 
 
+def test_a_stray_nul_byte_or_two_per_hundred_is_no_binary_file():
+    text = b"a" * 198 + b"\x00\x00"  # 1 % of the head: still text
+    assert decode(text).format is Format.TEXT  # the NUL bytes are the text stage's to remove
+    with pytest.raises(InputError, match="NUL"):
+        decode(text + b"\x00")
+
+
 @pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  "])
 def test_empty_document_is_refused(data):
     with pytest.raises(InputError, match="empty"):

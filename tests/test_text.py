@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import textwrap
+import unicodedata
 
 import pytest
 
@@ -332,3 +333,19 @@ def test_a_start_line_without_its_end_and_without_a_line_rule_is_kept(make_doc, 
     apply_rules(doc, [rules])
     assert [line.text for line in doc.kept()] == ["Body.", "Top", "Body two."]
     assert doc.rules == ["t.h"]
+
+
+def _normalize_text_by_patterns(raw: str) -> str:
+    """normalize_text as it was written before it looked only at the page's unusual characters: the reference."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    invisible = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    return re.sub("[\u00a0\u2007\u202f\u2009\u200a\u3000\t]", " ", invisible.sub("", unicodedata.normalize("NFC", raw)))
+
+
+def test_normalize_text_matches_the_pattern_reference_on_random_text():
+    rng = random.Random(7)
+    alphabet = [*"ab \n\r\t\x00\x07\x1f\x7f\x80\x9f", "\u00a0", "\u200b", "\ufeff", "\u00ad", "\u3000", "\u2028"]
+    alphabet += ["e\u0301", "\u212b", "é", "中", "\U0001f600", "\ud800", "  "]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert normalize_text(text) == _normalize_text_by_patterns(text), repr(text)
