@@ -14,7 +14,20 @@ import numpy as np
 import pytest
 
 from cleaner import Cleaner
-from cleaner.classify import TRIM_MAX_LINES, Model, classify, default_model, explaining, regions, trim
+from cleaner.classify import (
+    EXTEND_MIN_SCORE,
+    EXTEND_PROSE_MIN_SCORE,
+    TRIM_MAX_LINES,
+    Model,
+    Trees,
+    classify,
+    default_model,
+    explaining,
+    extend,
+    prose_lines,
+    regions,
+    trim,
+)
 from cleaner.document import Decider, Line
 from cleaner.evaluate import f1, precision, recall, tp_fp_fn
 from cleaner.text_features import (
@@ -244,6 +257,41 @@ def test_local_features_see_the_line_shapes(feature: str, expected: list[float])
     assert x[:, LOCAL_FEATURES.index(feature)].tolist() == pytest.approx(expected)
 
 
+HEADLINES = [
+    "Is Violence In Sports On The Rise?Violence is part of the game in many sports",
+    "Say Cheese? Detroit's Top 3 Cheese ShopsWondering where to find the best cheese near you?",
+    "Customers Leave Without Paying $690 Bill At Troy Steakhouse",
+    "McDonald's opened on Tuesday, and YouTube showed it on an iPhone in the U.S.A. this week.",
+    "The city council voted on Tuesday to extend the downtown bike lanes by four miles.",
+    "東京の記者会見で発表した",
+]
+
+
+def test_glued_headlines_and_title_case_leads_are_seen() -> None:
+    x, language = local_features(HEADLINES, [False] * len(HEADLINES))
+    assert language == "English"
+    assert x[:, LOCAL_FEATURES.index("glued")].tolist() == [1, 1, 0, 0, 0, 0]  # camelCase names do not count
+    lead = x[:, LOCAL_FEATURES.index("title_lead")]
+    assert lead[0] == lead[2] == 1.0  # stopwords (Is, In, At) and numbers are left out of the lead
+    assert lead[1] > 0.8 and lead[4] < 0.5 and lead[5] == 0.0  # CJK lines have no case
+
+
+def test_trees_walk_every_line_down_every_tree_at_once() -> None:
+    # Tree 0: x0 <= 1 ? (x1 <= 5 ? leaf 0 : leaf 1) : leaf 2 (a leaf above the last level, padded: a
+    # node that always goes left, both leaves carrying its value). Tree 1: one split on x1, padded below.
+    trees = Trees.from_dict(
+        {
+            "depth": 2,
+            "feature": [[0, 1, 0], [1, 0, 0]],
+            "threshold": [[1.0, 5.0, 1e300], [2.0, 1e300, 1e300]],
+            "leaf": [[1.0, 2.0, 3.0, 3.0], [10.0, 10.0, 20.0, 20.0]],
+        }
+    )
+    x = np.array([[0.0, 0.0], [0.0, 9.0], [4.0, 0.0], [1.0, 5.0]])
+    assert trees.score(x).tolist() == [11.0, 22.0, 13.0, 21.0]
+    assert default_model().stage1.trees is not None  # the shipped model boosts its first stage
+
+
 @pytest.mark.parametrize("texts", [["0"], ["»"], ["a", "b"], ["", "x"]])
 def test_tiny_pages_are_classified(texts: list[str]) -> None:
     lines = lines_of(texts)
@@ -268,6 +316,18 @@ def test_second_stage_features_shape_and_region_flag() -> None:
 def test_regions_keep_a_second_strong_run() -> None:
     scores = np.array([4.0] * 5 + [-6.0] * 6 + [4.0] * 5)
     assert regions(scores, np.full(len(scores), 5.0)) == [(0, 4), (11, 15)]
+
+
+def test_a_region_grows_over_a_doubtful_paragraph_further_than_over_a_doubtful_menu_line() -> None:
+    paragraph = "The council voted on Tuesday to build a new sea wall along the quay, after two winters of floods."
+    texts = ["Home | News | Sport", paragraph, "Engineers told the meeting that the old wall is cracked in places."]
+    words = np.array([len(t.split()) for t in texts], dtype=float)
+    stopwords = np.array([0.0, 0.4, 0.4])
+    assert prose_lines(texts, words, stopwords).tolist() == [False, True, False]
+    doubtful = (EXTEND_MIN_SCORE + EXTEND_PROSE_MIN_SCORE) / 2  # below the plain floor, above the prose one
+    floors = np.where(prose_lines(texts, words, stopwords), EXTEND_PROSE_MIN_SCORE, EXTEND_MIN_SCORE)
+    assert extend([(2, 2)], np.array([doubtful, doubtful, 3.0]), floors) == [(1, 2)]
+    assert extend([(2, 2)], np.array([doubtful, EXTEND_PROSE_MIN_SCORE - 0.1, 3.0]), floors) == [(2, 2)]
 
 
 def test_trim_sheds_a_loose_edge_line_but_never_eats_a_table() -> None:
