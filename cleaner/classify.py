@@ -203,10 +203,16 @@ def bridge(spans: list[tuple[int, int]], values: np.ndarray) -> list[tuple[int, 
     return joined
 
 
-def prose_lines(texts: list[str], words: np.ndarray, stopwords: np.ndarray) -> np.ndarray:
-    """Lines that read as a paragraph: long, with the stopwords of running text, ending a sentence."""
-    ends = np.fromiter((text.rstrip().endswith(SENTENCE_END) for text in texts), dtype=bool, count=len(texts))
-    return (words >= PROSE_MIN_WORDS) & (stopwords >= PROSE_MIN_STOPWORDS) & ends
+def extend_floors(scores: np.ndarray, texts: list[str], words: np.ndarray, stopwords: np.ndarray) -> np.ndarray:
+    """Each line's floor for joining a region: EXTEND_PROSE_MIN_SCORE for a line that reads as a
+    paragraph (long, with the stopwords of running text, ending a sentence), else EXTEND_MIN_SCORE.
+    Only lines whose score lies between the two floors are looked at: for the others it makes no difference."""
+    floors = np.full(len(scores), EXTEND_MIN_SCORE)
+    doubtful = (scores >= EXTEND_PROSE_MIN_SCORE) & (scores < EXTEND_MIN_SCORE)
+    for i in np.flatnonzero(doubtful & (words >= PROSE_MIN_WORDS) & (stopwords >= PROSE_MIN_STOPWORDS)).tolist():
+        if texts[i].rstrip().endswith(SENTENCE_END):
+            floors[i] = EXTEND_PROSE_MIN_SCORE
+    return floors
 
 
 def extend(spans: list[tuple[int, int]], scores: np.ndarray, floors: np.ndarray) -> list[tuple[int, int]]:
@@ -261,8 +267,9 @@ def decide(
         scores = scores - scores.max() + FALLBACK_MARGIN
         spans = regions(scores, log_chars)
     values = np.clip(scores + REGION_BIAS, -REGION_CLIP, REGION_CLIP) * log_chars
-    floors = np.where(prose_lines(texts, words, stopwords), EXTEND_PROSE_MIN_SCORE, EXTEND_MIN_SCORE)
-    spans = trim(extend(bridge(spans, values), scores + REGION_BIAS, floors), texts, words) or spans
+    biased = scores + REGION_BIAS
+    floors = extend_floors(biased, texts, words, stopwords)
+    spans = trim(extend(bridge(spans, values), biased, floors), texts, words) or spans
     return (*keep_mask(scores, spans), scores)
 
 

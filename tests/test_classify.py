@@ -24,7 +24,7 @@ from cleaner.classify import (
     default_model,
     explaining,
     extend,
-    prose_lines,
+    extend_floors,
     regions,
     trim,
 )
@@ -323,11 +323,13 @@ def test_a_region_grows_over_a_doubtful_paragraph_further_than_over_a_doubtful_m
     texts = ["Home | News | Sport", paragraph, "Engineers told the meeting that the old wall is cracked in places."]
     words = np.array([len(t.split()) for t in texts], dtype=float)
     stopwords = np.array([0.0, 0.4, 0.4])
-    assert prose_lines(texts, words, stopwords).tolist() == [False, True, False]
     doubtful = (EXTEND_MIN_SCORE + EXTEND_PROSE_MIN_SCORE) / 2  # below the plain floor, above the prose one
-    floors = np.where(prose_lines(texts, words, stopwords), EXTEND_PROSE_MIN_SCORE, EXTEND_MIN_SCORE)
-    assert extend([(2, 2)], np.array([doubtful, doubtful, 3.0]), floors) == [(1, 2)]
-    assert extend([(2, 2)], np.array([doubtful, EXTEND_PROSE_MIN_SCORE - 0.1, 3.0]), floors) == [(2, 2)]
+    scores = np.array([doubtful, doubtful, 3.0])
+    floors = extend_floors(scores, texts, words, stopwords)
+    assert floors.tolist() == [EXTEND_MIN_SCORE, EXTEND_PROSE_MIN_SCORE, EXTEND_MIN_SCORE]
+    assert extend([(2, 2)], scores, floors) == [(1, 2)]
+    scores[1] = EXTEND_PROSE_MIN_SCORE - 0.1  # too sure it is not body, even for a paragraph
+    assert extend([(2, 2)], scores, extend_floors(scores, texts, words, stopwords)) == [(2, 2)]
 
 
 def test_trim_sheds_a_loose_edge_line_but_never_eats_a_table() -> None:
