@@ -117,6 +117,11 @@ class Stage:
     bias: float
     trees: Trees | None = None
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Stage:
+        trees = Trees.from_dict(data["trees"]) if data.get("trees") else None
+        return cls(np.array(data["weights"], dtype=np.float64), float(data["bias"]), trees)
+
     def score(self, *blocks: np.ndarray) -> np.ndarray:
         """Log-odds from the feature columns, given as consecutive blocks (no copy into one matrix)."""
         z = np.full(len(blocks[0]), self.bias)
@@ -139,15 +144,7 @@ class Model:
         """Check the feature lists match this code's (a stale model file is an error, not a silent skew)."""
         if data.get("features") != list(FEATURES) or data.get("second_stage_features") != list(SECOND_STAGE_FEATURES):
             raise ValueError(f"{MODEL_RESOURCE}: features differ from cleaner.text_features; run `make train`")
-        stages = [
-            Stage(
-                np.array(data[s]["weights"], dtype=np.float64),
-                float(data[s]["bias"]),
-                Trees.from_dict(data[s]["trees"]) if data[s].get("trees") else None,
-            )
-            for s in ("stage1", "stage2")
-        ]
-        return cls(*stages)
+        return cls(Stage.from_dict(data["stage1"]), Stage.from_dict(data["stage2"]))
 
 
 @cache
@@ -267,8 +264,8 @@ def decide(
     if not spans:  # no line looks like body: lift the surest line so that no page comes out empty
         scores = scores - scores.max() + FALLBACK_MARGIN
         spans = regions(scores, log_chars)
-    values = np.clip(scores + REGION_BIAS, -REGION_CLIP, REGION_CLIP) * log_chars
     biased = scores + REGION_BIAS
+    values = np.clip(biased, -REGION_CLIP, REGION_CLIP) * log_chars
     floors = extend_floors(biased, texts, words, stopwords)
     spans = trim(extend(bridge(spans, values), biased, floors), texts, words) or spans
     return (*keep_mask(scores, spans), scores)

@@ -10,6 +10,7 @@ import random
 import shutil
 import statistics
 import tomllib
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -375,9 +376,14 @@ def sample_header(tmp_path_factory) -> tuple[Path, dict]:
     return rules, _block_rule(rules, ".header")
 
 
+@cache
+def _sample_gold() -> dict:
+    return json.loads((SITE_SAMPLE / "gold.json").read_text(encoding="utf-8"))
+
+
 def _sample_page(k: int) -> tuple[bytes, str]:
-    gold = json.loads((SITE_SAMPLE / "gold.json").read_text(encoding="utf-8"))
-    return (SITE_SAMPLE / SAMPLE_SITE / f"page-{k}.txt").read_bytes(), gold[f"{SAMPLE_SITE}/page-{k}"]["articleBody"]
+    body = _sample_gold()[f"{SAMPLE_SITE}/page-{k}"]["articleBody"]
+    return (SITE_SAMPLE / SAMPLE_SITE / f"page-{k}.txt").read_bytes(), body
 
 
 @pytest.mark.parametrize("k", range(5, 9))
@@ -394,8 +400,7 @@ def test_header_block_drops_the_menu_above_the_article_and_requires_its_end(samp
     assert not any(line.reason == header["id"] for line in doc.lines[last + 1 :])
     dropped = [line.text for line in doc.lines if line.reason == header["id"]]
     assert not any(text in body for text in dropped if len(text.split()) > 3)  # no sentence of the article
-    with_rules, without = (_f1(body, c.clean(data).text) for c in (Cleaner(extra_rules_dirs=[rules]), Cleaner()))
-    assert with_rules >= without
+    assert _f1(body, doc.text) >= _f1(body, Cleaner().clean(data).text)
 
 
 def test_a_page_without_the_header_end_keeps_its_article(sample_header):

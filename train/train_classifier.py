@@ -145,12 +145,8 @@ def train_on(pages: list[Page], features: list[np.ndarray]) -> dict:
     out_of_fold: list[np.ndarray | None] = [None] * len(pages)
     for k in range(STAGE1_FOLDS):
         inside = [i for i, p in enumerate(pages) if fold[p.site] != k]
-        if TREES["stage1"]:
-            stage = fit_stage([features[i] for i in inside], [labels[i] for i in inside], TREES["stage1"])
-            score = classify.Model.from_dict(_model(stage)).stage1.score
-        else:  # the logistic regression's own (unrounded) log-odds
-            scaler, model = fit([features[i] for i in inside], [labels[i] for i in inside])
-            score = lambda x, scaler=scaler, model=model: model.decision_function(scaler.transform(x))  # noqa: E731
+        stage = fit_stage([features[i] for i in inside], [labels[i] for i in inside], TREES["stage1"])
+        score = classify.Stage.from_dict(stage).score
         for i, p in enumerate(pages):
             if fold[p.site] == k:
                 out_of_fold[i] = score(features[i])
@@ -159,15 +155,11 @@ def train_on(pages: list[Page], features: list[np.ndarray]) -> dict:
     second = [
         np.hstack((x, second_stage_features(z, x[:, log_chars]))) for x, z in zip(features, out_of_fold, strict=True)
     ]
-    return _model(stage1, fit_stage(second, labels, TREES["stage2"]))
-
-
-def _model(stage1: dict, stage2: dict | None = None) -> dict:
     return {
         "features": list(FEATURES),
         "second_stage_features": list(SECOND_STAGE_FEATURES),
         "stage1": stage1,
-        "stage2": stage2 or stage1,
+        "stage2": fit_stage(second, labels, TREES["stage2"]),
     }
 
 
