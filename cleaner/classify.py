@@ -28,10 +28,11 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+import numba
 import numpy as np
 
 from cleaner.document import Decider, Line
@@ -77,11 +78,10 @@ MODEL_RESOURCE = "text_classifier.json"
 
 @dataclass(frozen=True, slots=True)
 class Trees:
-    """Boosted regression trees, each padded to a complete tree of one depth, evaluated all at once.
+    """Boosted regression trees, each padded to a complete tree of one depth.
 
     Node k of a tree has children 2k + 1 (x <= threshold) and 2k + 2; its leaves follow its
-    2**depth - 1 inner nodes. All comparisons are one column gather and one array comparison; the
-    walk down is one gather per level, for every line and tree together (no Python per line or tree).
+    2**depth - 1 inner nodes, so a walk down is depth comparisons and no branching on node types.
     """
 
     feature: np.ndarray  # (trees, inner nodes) column compared at each inner node
@@ -92,21 +92,20 @@ class Trees:
     @classmethod
     def from_dict(cls, data: dict) -> Trees:
         return cls(
-            np.array(data["feature"], dtype=np.intp),
+            np.array(data["feature"], dtype=np.int64),
             np.array(data["threshold"], dtype=np.float64),
             np.array(data["leaf"], dtype=np.float64),
             int(data["depth"]),
         )
 
+    @classmethod
+    def none(cls) -> Trees:
+        """No trees: they add nothing."""
+        return cls(np.zeros((0, 1), np.int64), np.zeros((0, 1)), np.zeros((0, 1)), 0)
+
     def score(self, x: np.ndarray) -> np.ndarray:
-        """The trees' summed leaves per row of x: every inner node's comparison at once, then one walk."""
-        trees, inner = self.feature.shape
-        right = (x[:, self.feature.ravel()] > self.threshold.ravel()).ravel()  # (rows, trees, inner nodes)
-        tree_base = (np.arange(len(x)) * (trees * inner))[:, None] + np.arange(trees) * inner
-        node = np.zeros((len(x), trees), dtype=np.intp)
-        for _ in range(self.depth):
-            node = 2 * node + 1 + right[tree_base + node]
-        return self.leaf.ravel()[node + (np.arange(trees) * self.leaf.shape[1] - inner)].sum(axis=1)
+        """The trees' summed leaves per row of x."""
+        return _linear_and_trees(x, np.zeros((len(x), 0)), np.zeros(x.shape[1]), 0.0, self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,23 +114,44 @@ class Stage:
 
     weights: np.ndarray
     bias: float
-    trees: Trees | None = None
+    trees: Trees = field(default_factory=Trees.none)
 
     @classmethod
     def from_dict(cls, data: dict) -> Stage:
-        trees = Trees.from_dict(data["trees"]) if data.get("trees") else None
+        trees = Trees.from_dict(data["trees"]) if data.get("trees") else Trees.none()
         return cls(np.array(data["weights"], dtype=np.float64), float(data["bias"]), trees)
 
-    def score(self, *blocks: np.ndarray) -> np.ndarray:
-        """Log-odds from the feature columns, given as consecutive blocks (no copy into one matrix)."""
-        z = np.full(len(blocks[0]), self.bias)
-        start = 0
-        for block in blocks:
-            z += block @ self.weights[start : start + block.shape[1]]
-            start += block.shape[1]
-        if self.trees is not None:
-            z += self.trees.score(np.hstack(blocks) if len(blocks) > 1 else blocks[0])
-        return z
+    def score(self, x: np.ndarray, more: np.ndarray | None = None) -> np.ndarray:
+        """Log-odds per row of the features x followed by the columns of `more` (not copied into one matrix)."""
+        more = np.zeros((len(x), 0)) if more is None else more
+        return _linear_and_trees(x, more, self.weights, self.bias, self.trees)
+
+
+def _linear_and_trees(x: np.ndarray, more: np.ndarray, weights: np.ndarray, bias: float, trees: Trees) -> np.ndarray:
+    return _score_rows(x, more, weights, bias, trees.feature, trees.threshold, trees.leaf, trees.depth)
+
+
+@numba.njit(cache=True, nogil=True)
+def _score_rows(x, more, weights, bias, feature, threshold, leaf, depth):
+    """bias + weights . (x row, more row), plus each tree's leaf for the row, for every row."""
+    rows, columns = x.shape
+    inner = feature.shape[1]
+    out = np.empty(rows)
+    for r in range(rows):
+        z = bias
+        for j in range(columns):
+            z += x[r, j] * weights[j]
+        for j in range(more.shape[1]):
+            z += more[r, j] * weights[columns + j]
+        for t in range(feature.shape[0]):
+            node = 0
+            for _ in range(depth):
+                column = feature[t, node]
+                value = x[r, column] if column < columns else more[r, column - columns]
+                node = 2 * node + 1 + (value > threshold[t, node])
+            z += leaf[t, node - inner]
+        out[r] = z
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +178,7 @@ def score_lines(texts: list[str], blank_before: list[bool], model: Model) -> tup
     """Stage-2 log-odds per line, the feature matrix (for explanations) and the page's language."""
     x, language = page_features(texts, blank_before)
     z1 = model.stage1.score(x)
-    z2 = model.stage2.score(x, second_stage_features(z1, x[:, COLUMN["log_chars"]]))
+    z2 = model.stage2.score(x, second_stage_features(z1, np.ascontiguousarray(x[:, COLUMN["log_chars"]])))
     return z2, x, language
 
 
@@ -308,6 +328,15 @@ def reasons(x: np.ndarray, scores: np.ndarray, verdict: np.ndarray) -> list[str]
         f"{short[row]} chars={c} words={w} stop={stop:.2f} prose_near={near:.2f}"
         for row, (c, w), (stop, near) in zip(rows, counts, shares, strict=True)
     ]
+
+
+def warm_up() -> None:
+    """Load (or, after an install, compile) the compiled loops and build the tables, model and lexicon.
+
+    A process that will classify many pages calls this once before it forks its workers (the
+    worker pool's fork server does), so that no worker pays for it again.
+    """
+    classify([Line(text="Warm up: the stoplists, the model and the compiled loops.")])
 
 
 def classify(lines: list[Line], model: Model | None = None) -> None:

@@ -262,10 +262,13 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 
     A plain fork copies the caller's threads' locks: after `ray.init` (or any library with a
     gRPC or thread pool) in the same process, a forked worker can deadlock. The fork server
-    imports the pipeline once, so each worker still starts in milliseconds.
+    imports the pipeline and warms the classifier up once (cleaner.preload), so each worker still
+    starts in milliseconds. Process.start() returns once the server has forked the worker, so the
+    preload (some 20 s the first time after an install, when the classifier's loops compile) never
+    counts against a batch's time limit.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["cleaner.pool", "cleaner.pipeline"])
+    context.set_forkserver_preload(["cleaner.pool", "cleaner.preload"])
     return context
 
 

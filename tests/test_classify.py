@@ -36,7 +36,6 @@ from cleaner.text_features import (
     best_region,
     distances_to,
     guess_language,
-    kadane,
     local_features,
     page_features,
     run_length,
@@ -217,12 +216,11 @@ def test_best_region_iskadanes_maximum_sum_run() -> None:
     assert best_region(np.zeros(0)) is None
     assert best_region(np.array([0.0, 1.0, 0.0])) == (1, 1)  # ties: the shortest run
     rng = np.random.default_rng(0)
-    for _ in range(200):  # the prefix-sum version for long arrays agrees with the scan for short ones
-        values = np.round(rng.normal(size=100) * 3)  # whole numbers: sums are exact, so ties are real ties
-        pieces = [best_region(values[i : i + 20]) for i in range(0, 100, 20)]
-        assert best_region(values) == kadane(values.tolist()) and pieces == [
-            kadane(values[i : i + 20].tolist()) for i in range(0, 100, 20)
-        ]
+    for _ in range(200):  # against every run, on whole numbers (exact sums: ties are real ties)
+        values = np.round(rng.normal(size=30) * 3)
+        runs = [(values[i : j + 1].sum(), -j, i) for i in range(30) for j in range(i, 30)]
+        total, end, start = max(runs)  # the largest sum, then the earliest end, then the latest start
+        assert best_region(values) == ((start, -end) if total > 0 else None)
 
 
 LINE_SHAPES = [
@@ -289,7 +287,7 @@ def test_trees_walk_every_line_down_every_tree_at_once() -> None:
     )
     x = np.array([[0.0, 0.0], [0.0, 9.0], [4.0, 0.0], [1.0, 5.0]])
     assert trees.score(x).tolist() == [11.0, 22.0, 13.0, 21.0]
-    assert default_model().stage1.trees is not None  # the shipped model boosts its first stage
+    assert len(default_model().stage1.trees.leaf) > 0  # the shipped model boosts its first stage
 
 
 @pytest.mark.parametrize("texts", [["0"], ["»"], ["a", "b"], ["", "x"]])
