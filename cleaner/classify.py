@@ -355,9 +355,6 @@ def classify(lines: list[Line], model: Model | None = None) -> None:
     why = reasons(x, scores, np.where(keep, 0, np.where(inside, 1, 2)))
     # A dropped line is never "prose" for the metadata step (it looks for the first prose line).
     scores = np.where(keep, scores, np.minimum(scores, 0.0))
+    decider = Decider.CLASSIFIER
     for line, kept, score, reason in zip(open_lines, keep.tolist(), scores.tolist(), why, strict=True):
-        line.score = score
-        if kept:
-            line.reason, line.decider = reason, Decider.CLASSIFIER
-        else:
-            line.drop(reason, Decider.CLASSIFIER)
+        line.keep, line.reason, line.decider, line.score = kept, reason, decider, score  # Line.drop when not kept

@@ -26,6 +26,7 @@ from cleaner.document import Document, Format, Image
 from cleaner.errors import InputError
 from cleaner.pool import CleanerSettings, lean
 from cleaner.readers import Source
+from cleaner.writers import record_json
 
 if TYPE_CHECKING:
     import pyarrow
@@ -96,7 +97,7 @@ class CleanBatch:
         if self.as_json:
             return {
                 INDEX_COLUMN: batch[INDEX_COLUMN],
-                RECORD_COLUMN: [json.dumps(doc.as_record(), ensure_ascii=False) for doc in docs],
+                RECORD_COLUMN: [record_json(doc) for doc in docs],
             }
         return self._as_table(batch, docs)
 

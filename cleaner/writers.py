@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+import orjson
+
 from cleaner.document import Document
 
 FORMATS = ("jsonl", "txt", "md")
@@ -46,8 +48,22 @@ def atomic_file(path: Path, temp_dir: Path | None = None) -> Iterator[IO[str]]:
         raise
 
 
+def record_json(doc: Document) -> str:
+    """The document's JSONL record as one line of JSON (no line break).
+
+    orjson writes a page's record some 30 times faster than json.dumps. It refuses text that is
+    not valid Unicode (a lone surrogate: a file name that is not UTF-8 becomes one in the id);
+    such a record is written by json with \\u escapes, the only way JSON can carry it.
+    """
+    record = doc.as_record()
+    try:
+        return orjson.dumps(record).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(record)
+
+
 def record_line(doc: Document) -> str:
-    return json.dumps(doc.as_record(), ensure_ascii=False) + "\n"
+    return record_json(doc) + "\n"
 
 
 def render(doc: Document, fmt: str) -> str:

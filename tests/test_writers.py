@@ -142,6 +142,12 @@ def test_record_is_one_line_of_unescaped_utf8():
     assert "“quotes” and é" in line
 
 
+def test_a_record_holding_text_that_is_not_unicode_is_escaped_not_lost():
+    doc = Document(id="caf\udce9.txt", text="body")  # a file name that is not UTF-8, as Python decodes it
+    line = record_line(doc)
+    assert line.isascii() and json.loads(line)["id"] == "caf\udce9.txt"
+
+
 def test_error_record_has_every_field():
     record = json.loads(record_line(Document(id="bad.png.txt", error="binary file (a PNG image)")))
     assert list(record) == RECORD_FIELDS
