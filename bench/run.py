@@ -1,6 +1,6 @@
 """`make bench`: speed, memory and quality of `cleaner clean`, written to bench/results.md.
 
-    .venv/bin/python bench/run.py [--shared ../shared] [--repeat 12] [--text-repeat 120] [--trials 2]
+    .venv/bin/python bench/run.py [--shared ../shared] [--repeat 12] [--text-repeat 400] [--trials 2]
                                   [--rss-mb 1024] [--out FILE]
 
 What it measures, on a crawl built from shared/dev (its pages repeated `--repeat` times so that
@@ -279,7 +279,17 @@ def quality(shared: Path, work: Path, results: Results) -> None:
         results.add(f"quality dev {mode} ({summary['docs']} pages)", figure)
 
 
+def start_up(corpus: Corpus, work: Path, results: Results) -> None:
+    """The command's fixed cost: one text page, one worker (imports, fork server warm-up, worker start)."""
+    crawl = work / "crawl-one"
+    count, mb = write_crawl(crawl, corpus.text[:1], 1)
+    timing = clean_cli(crawl, work / "one.jsonl", 1, count, mb, trials=2)
+    figure = f"{timing.seconds:.2f} s wall, {timing.cpu_seconds:.2f} CPU-seconds (counted in every run below)"
+    results.add("start-up, 1 page, 1 worker", figure)
+
+
 def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, results: Results) -> None:
+    start_up(corpus, work, results)
     for mode, pages in (("text", corpus.text), ("html", corpus.html)):
         crawl = work / f"crawl-{mode}"
         count, mb = write_crawl(crawl, pages, repeats[mode])
@@ -355,7 +365,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder")
     parser.add_argument("--repeat", type=int, default=12, help="copies of the dev HTML pages in the HTML crawl")
-    parser.add_argument("--text-repeat", type=int, default=120, help="copies of the dev text pages (they are small)")
+    parser.add_argument("--text-repeat", type=int, default=400, help="copies of the dev text pages (they are small)")
     parser.add_argument("--trials", type=int, default=2, help="runs of each speed measurement; the fastest counts")
     parser.add_argument(
         "--rss-mb", type=float, default=BAR_RSS_CRAWL_MB, help="size of the generated crawl for peak RSS"

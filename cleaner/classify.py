@@ -92,7 +92,7 @@ class Trees:
     @classmethod
     def from_dict(cls, data: dict) -> Trees:
         return cls(
-            np.array(data["feature"], dtype=np.int64),
+            np.array(data["feature"], dtype=np.uint64),
             np.array(data["threshold"], dtype=np.float64),
             np.array(data["leaf"], dtype=np.float64),
             int(data["depth"]),
@@ -101,11 +101,11 @@ class Trees:
     @classmethod
     def none(cls) -> Trees:
         """No trees: they add nothing."""
-        return cls(np.zeros((0, 1), np.int64), np.zeros((0, 1)), np.zeros((0, 1)), 0)
+        return cls(np.zeros((0, 1), np.uint64), np.zeros((0, 1)), np.zeros((0, 1)), 0)
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """The trees' summed leaves per row of x."""
-        return _linear_and_trees(x, np.zeros((len(x), 0)), np.zeros(x.shape[1]), 0.0, self)
+        return Stage(np.zeros(x.shape[1]), 0.0, self).score(x)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,33 +122,31 @@ class Stage:
         return cls(np.array(data["weights"], dtype=np.float64), float(data["bias"]), trees)
 
     def score(self, x: np.ndarray, more: np.ndarray | None = None) -> np.ndarray:
-        """Log-odds per row of the features x followed by the columns of `more` (not copied into one matrix)."""
-        more = np.zeros((len(x), 0)) if more is None else more
-        return _linear_and_trees(x, more, self.weights, self.bias, self.trees)
-
-
-def _linear_and_trees(x: np.ndarray, more: np.ndarray, weights: np.ndarray, bias: float, trees: Trees) -> np.ndarray:
-    return _score_rows(x, more, weights, bias, trees.feature, trees.threshold, trees.leaf, trees.depth)
+        """Log-odds per row of the features x, followed by the columns of `more` if given."""
+        rows = x if more is None else np.hstack((x, more))
+        trees = self.trees
+        return _score_rows(rows, self.weights, self.bias, trees.feature, trees.threshold, trees.leaf, trees.depth)
 
 
 @numba.njit(cache=True, nogil=True)
-def _score_rows(x, more, weights, bias, feature, threshold, leaf, depth):
-    """bias + weights . (x row, more row), plus each tree's leaf for the row, for every row."""
-    rows, columns = x.shape
-    inner = feature.shape[1]
-    out = np.empty(rows)
-    for r in range(rows):
+def _score_rows(x, weights, bias, feature, threshold, leaf, depth):
+    """bias + weights . row, plus each tree's leaf for the row, for every row of x.
+
+    Node numbers and columns are unsigned: indexes read from arrays then need no check for
+    negative values (half the time of the walk down).
+    """
+    inner, one = np.uint64(feature.shape[1]), np.uint64(1)
+    out = np.empty(len(x))
+    for r in range(len(x)):
+        row = x[r]
         z = bias
-        for j in range(columns):
-            z += x[r, j] * weights[j]
-        for j in range(more.shape[1]):
-            z += more[r, j] * weights[columns + j]
-        for t in range(feature.shape[0]):
-            node = 0
+        for j in range(len(row)):
+            z += row[j] * weights[j]
+        for t in range(len(feature)):
+            columns, thresholds = feature[t], threshold[t]
+            node = np.uint64(0)
             for _ in range(depth):
-                column = feature[t, node]
-                value = x[r, column] if column < columns else more[r, column - columns]
-                node = 2 * node + 1 + (value > threshold[t, node])
+                node = node + node + one + np.uint64(row[columns[node]] > thresholds[node])
             z += leaf[t, node - inner]
         out[r] = z
     return out

@@ -133,7 +133,7 @@ W_LEAD, W_LEAD_CAPITALISED = WORD_COUNT["lead_word"], WORD_COUNT["lead_capitalis
 W_KEYWORDS = WORD_COUNTS.index(f"{next(iter(KEYWORD_GROUPS))}_word")  # the KEYWORD_GROUPS' counts, in order
 DOMAIN_GROUP = list(KEYWORD_GROUPS).index("domain") + 1  # a word's keyword value is its group's position plus one
 L_LOG_CHARS, L_STOPWORDS, L_SHORT = COLUMN["log_chars"], COLUMN["stopwords"], COLUMN["short"]
-BMP_LAST = 0xFFFF  # characters outside the Basic Multilingual Plane share the table's last entry
+BMP_LAST = np.uint32(0xFFFF)  # characters outside the Basic Multilingual Plane share the table's last entry
 jit = numba.njit(cache=True, nogil=True)
 
 
@@ -167,7 +167,7 @@ def local_features(texts: list[str], blank_before: list[bool]) -> tuple[np.ndarr
         tables.flags,
         char_counts,
         words,
-        (table.slot_key, table.slot_row, table.stopword, table.keyword),
+        (table.slots, table.stopword, table.keyword),
         language is not None,
         (all_caps, np.asarray(blank_before, dtype=np.bool_), glued, line_keys),
         (endings, media, dashes),
@@ -213,11 +213,14 @@ def _scan(codes, lengths, kind_of, hash_of, notable, separator, flags, char_coun
 
     Line i runs from starts[i] to the newline after it; a notable character adds the row of
     `char_counts` chosen by its own kind and its neighbours'. Words are (start, end, key, line).
+    Indexes into the tables are unsigned, which spares the compiled code a check for negative ones.
     """
     kinds = flags.shape[0]
     kind = np.empty(len(codes), np.uint8)
+    char_value = np.empty(len(codes), np.uint32)
     for i in range(len(codes)):
-        kind[i] = kind_of[min(codes[i], BMP_LAST)]
+        code = min(codes[i], BMP_LAST)
+        kind[i], char_value[i] = kind_of[code], hash_of[code]
     lines = len(lengths)
     counts = np.zeros((lines, char_counts.shape[1]), np.int32)
     capacity = len(codes) // 2 + 1
@@ -230,27 +233,26 @@ def _scan(codes, lengths, kind_of, hash_of, notable, separator, flags, char_coun
         end = start + lengths[line]
         first = -1  # the current word's first character
         word_value, word_power, line_value, line_power = np.uint64(0), np.uint64(1), np.uint64(0), np.uint64(1)
-        for i in range(start, end + 1):  # up to the newline, which ends the last word
+        for i in range(start, end):
             own = kind[i]
             if notable[own]:
-                row = (np.int64(kind[i - 1]) * kinds + own) * kinds + kind[i + 1]
+                row = (np.uint64(kind[i - 1]) * kinds + own) * kinds + kind[i + 1]
                 for column in range(char_counts.shape[1]):
                     counts[line, column] += char_counts[row, column]
-            value = hash_of[min(codes[i], BMP_LAST)]
-            if i < end:
-                line_value, line_power = hash_step(line_value, line_power, value)
+            line_value, line_power = hash_step(line_value, line_power, char_value[i])
             if not separator[own]:
                 if first < 0:
                     first, word_value, word_power = i, np.uint64(0), np.uint64(1)
-                word_value, word_power = hash_step(word_value, word_power, value)
+                word_value, word_power = hash_step(word_value, word_power, char_value[i])
                 if flags[own, F_UPPER] and not glued[line]:
                     glued[line] = _glued_at(kind, flags, i)
             elif first >= 0:
-                word_start[words], word_end[words], word_line[words] = first, i, line
-                word_key[words] = np.uint32(word_value)
-                words += 1
-                first = -1
-        line_keys[line] = np.uint32(line_value)
+                word_start[words], word_end[words], word_line[words], word_key[words] = first, i, line, word_value
+                words, first = words + 1, -1
+        if first >= 0:  # the newline after the line ends its last word
+            word_start[words], word_end[words], word_line[words], word_key[words] = first, end, line, word_value
+            words += 1
+        line_keys[line] = line_value
         start = end + 1
     found = (word_start[:words], word_end[:words], word_key[:words], word_line[:words])
     return kind, counts, found, glued, line_keys
@@ -282,12 +284,12 @@ def _word_counts(codes, kind, flags, lines, words, table):
     keywords, and among its first LEAD_WORDS words the content words (not stopwords, not numbers)
     and the capitalised ones. A "domain" word counts only after a "." (example.com)."""
     word_start, word_end, word_key, word_line = words
-    slot_key, slot_row, stopword, keyword = table
+    slots, stopword, keyword = table
     counts = np.zeros((lines, len(WORD_COUNTS)), np.int32)
     seen = np.zeros(lines, np.int64)
     for w in range(len(word_start)):
         start, line = word_start[w], word_line[w]
-        row = find_row(slot_key, slot_row, word_key[w])
+        row = find_row(slots, word_key[w])
         stop = stopword[row]
         first = kind[start]
         capitalised = flags[first, F_UPPER]
@@ -309,8 +311,11 @@ def _word_counts(codes, kind, flags, lines, words, table):
 @jit
 def _teaser_tail(codes, start, end, endings):
     """Does codes[start:end] end with one of the endings (reversed, as rows of codes padded with -1)?"""
+    if end == start:
+        return False
+    last = _lowered(codes[end - 1])
     for p in range(endings.shape[0]):  # noqa: SIM110 (compiled code: no generators)
-        if _ends_with(codes, start, end, endings[p]) > 0:
+        if endings[p, 0] == last and _ends_with(codes, start, end, endings[p]) > 0:
             return True
     return False
 
@@ -332,8 +337,11 @@ def _ends_with(codes, start, end, reversed_word):
 def _media_tail(codes, start, end, media, dashes):
     """A line ending in a dash of MEDIA_DASHES with a space before it, spaces, a media word: "Crash - Photo"."""
     window = min(end - start, TEASER_TAIL_CHARS)
+    if window == 0:
+        return False
+    last = _lowered(codes[end - 1])
     for p in range(media.shape[0]):
-        j = _ends_with(codes, start, end, media[p])
+        j = _ends_with(codes, start, end, media[p]) if media[p, 0] == last else 0
         if j == 0:
             continue
         while j < window and codes[end - 1 - j] == ord(" "):
@@ -391,12 +399,12 @@ def _local_rows(codes, lengths, kind, flags, char_counts, words, table, language
         row[2] = c[C_CJK_FUNCTION] / max(c[C_CJK], 1) if cjk else stop / safe_words  # stopwords
         row[3] = flags[last, F_LINE_END]  # ends_sentence
         row[4] = flags[last, F_COLON]  # ends_colon
-        row[5] = math.log1p(c[C_SENTENCE_MARK])  # sentence_marks
+        row[5] = math.log1p(c[C_SENTENCE_MARK]) if c[C_SENTENCE_MARK] else 0.0  # sentence_marks
         row[6] = c[C_COMMA] / safe_words  # commas_per_word
         row[7] = 0.0 if cjk else w[W_CAPITALISED] / safe_words  # capitalised_share
         row[8] = c[C_DIGIT] / max(chars, 1.0)  # digit_share
         row[9] = flags[first, F_BULLET] or numbered  # bullet: "•", "-", "1.", "12)"
-        row[10] = math.log1p(c[C_MENU_SEPARATOR])  # menu_separators
+        row[10] = math.log1p(c[C_MENU_SEPARATOR]) if c[C_MENU_SEPARATOR] else 0.0  # menu_separators
         row[11] = _teaser_tail(codes, start, end, endings) or _media_tail(codes, start, end, media, dashes)
         row[12] = c[C_COPYRIGHT_SIGN] + w[W_COPYRIGHT] > 0  # copyright
         row[13] = c[C_EMAIL] + w[W_LINK] + w[W_DOMAIN] > 0  # linkish
@@ -420,8 +428,10 @@ def _context_rows(local, out):
     n = local.shape[0]
     log_chars = local[:, L_LOG_CHARS]
     sources = np.empty((n, len(CONTEXT_SOURCES)))
+    long = np.empty(n, np.bool_)
     for i in range(n):
         chars = math.expm1(log_chars[i])
+        long[i] = chars >= LONG_CHARS
         stopwords = local[i, L_STOPWORDS]
         sources[i, 0] = chars >= PROSE_CHARS and stopwords >= PROSE_STOPWORDS  # prose_like
         sources[i, 1] = local[i, L_SHORT]
@@ -430,12 +440,9 @@ def _context_rows(local, out):
     windows = len(CONTEXT_SOURCES) * len(CONTEXT_WINDOWS)
     out[:, :windows] = window_means(sources, CONTEXT_WINDOWS).reshape(n, windows)
     runs = run_length(sources[:, 1] > 0)
-    long = np.empty(n, np.bool_)
-    for i in range(n):
-        long[i] = math.expm1(log_chars[i]) >= LONG_CHARS
     distances = distances_to(long)
     for i in range(n):
-        out[i, windows] = math.log1p(runs[i])  # short_run
+        out[i, windows] = math.log1p(runs[i]) if runs[i] else 0.0  # short_run
         out[i, windows + 1] = distances[i, 0]  # distance_long_before
         out[i, windows + 2] = distances[i, 1]  # distance_long_after
         out[i, windows + 3] = log_chars[i - 1] if i > 0 else 0.0  # prev_log_chars
@@ -485,14 +492,15 @@ def distances_to(flags):
     """(lines, 2): log1p of the lines to the nearest flagged line before and after each line, capped at DISTANCE_CAP."""
     n = len(flags)
     out = np.empty((n, 2))
+    logs = np.log1p(np.arange(DISTANCE_CAP + 1))  # a distance is one of these few values
     last = -DISTANCE_CAP - 1
     for i in range(n):
-        out[i, 0] = math.log1p(min(i - last, DISTANCE_CAP))
+        out[i, 0] = logs[min(i - last, DISTANCE_CAP)]
         if flags[i]:
             last = i
     following = n + DISTANCE_CAP
     for i in range(n - 1, -1, -1):
-        out[i, 1] = math.log1p(min(following - i, DISTANCE_CAP))
+        out[i, 1] = logs[min(following - i, DISTANCE_CAP)]
         if flags[i]:
             following = i
     return out

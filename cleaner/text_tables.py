@@ -218,15 +218,17 @@ def span_key(codes: np.ndarray, start: int, end: int, hash_of: np.ndarray) -> np
     """
     value, power = np.uint64(0), np.uint64(1)
     for i in range(start, end):
-        value, power = hash_step(value, power, hash_of[min(codes[i], BMP - 1)])
-    return np.uint32(value)
+        value, power = hash_step(value, power, hash_of[min(codes[i], np.uint32(BMP - 1))])
+    return np.uint32(value & HASH_MASK)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def hash_step(value: np.uint64, power: np.uint64, char_value: np.uint32) -> tuple[np.uint64, np.uint64]:
-    """span_key's running sum and power of HASH_BASE after one more character (whose table value is given)."""
-    value = (value + np.uint64(char_value) * power) & HASH_MASK
-    return value, (power * np.uint64(HASH_BASE)) & HASH_MASK
+    """span_key's running sum and power of HASH_BASE after one more character (whose table value is given).
+
+    The arithmetic wraps modulo 2**64, whose low 32 bits are the sums modulo 2**32: no masking per step.
+    """
+    return value + np.uint64(char_value) * power, power * np.uint64(HASH_BASE)
 
 
 def keys_of(words: list[str]) -> np.ndarray:
@@ -251,11 +253,11 @@ class WordTable:
     """Word hashes in an open-addressing hash table and, per word plus a last row for "not here", what it is.
 
     The hashes are random, so their low bits pick the slot; the table is at most half full, so a
-    lookup reads one or two slots (a sorted search reads a dozen, each a likely cache miss).
+    lookup reads one or two slots (a sorted search reads a dozen, each a likely cache miss). A slot
+    holds the key and its row together (key << 32 | row + 1; 0: empty): one memory read per probe.
     """
 
-    slot_key: np.ndarray  # (slots,) uint32, slots a power of two
-    slot_row: np.ndarray  # (slots,) int32: the word's row, -1 for an empty slot
+    slots: np.ndarray  # (slots,) uint64, a power of two of them
     member: np.ndarray  # (words + 1, CANDIDATE_LANGUAGES) bool: the stoplists holding the word
     stopword: np.ndarray  # (words + 1,) bool: in any of them
     keyword: np.ndarray  # (words + 1,) uint8: the KEYWORD_GROUPS entry holding the word, plus one (0: none)
@@ -270,35 +272,33 @@ class WordTable:
             member[[row[word] for word in stoplist], CANDIDATE_LANGUAGES.index(language)] = True
         keyword = np.zeros(len(words) + 1, dtype=np.uint8)
         keyword[[row[word] for word in keywords]] = list(keywords.values())
-        slot_key, slot_row = _hash_table(keys_of(words), 1 << max(2 * len(words), 1).bit_length())
-        return cls(slot_key, slot_row, member, member.any(axis=1), keyword)
-
-    def rows(self, keys: np.ndarray) -> np.ndarray:
-        """The row of each key (-1: not in the table)."""
-        return np.array([find_row(self.slot_key, self.slot_row, key) for key in keys], dtype=np.int64)
+        slots = _hash_table(keys_of(words), 1 << max(2 * len(words), 1).bit_length())
+        return cls(slots, member, member.any(axis=1), keyword)
 
 
 @numba.njit(cache=True, nogil=True)
-def _hash_table(keys: np.ndarray, slots: int) -> tuple[np.ndarray, np.ndarray]:
-    slot_key, slot_row = np.zeros(slots, np.uint32), np.full(slots, -1, np.int32)
-    mask = slots - 1
+def _hash_table(keys: np.ndarray, size: int) -> np.ndarray:
+    slots = np.zeros(size, np.uint64)
+    mask = np.uint64(size - 1)
     for row in range(len(keys)):
-        at = keys[row] & mask
-        while slot_row[at] >= 0 and slot_key[at] != keys[row]:
-            at = (at + 1) & mask
-        slot_key[at], slot_row[at] = keys[row], row  # a duplicate key (a hash collision) keeps the last row
-    return slot_key, slot_row
+        key = np.uint64(keys[row])
+        at = key & mask
+        while slots[at] and slots[at] >> np.uint64(32) != key:
+            at = (at + np.uint64(1)) & mask
+        slots[at] = key << np.uint64(32) | np.uint64(row + 1)  # a duplicate key (a hash collision) keeps the last row
+    return slots
 
 
 @numba.njit(cache=True, nogil=True)
-def find_row(slot_key: np.ndarray, slot_row: np.ndarray, key: np.uint32) -> int:
+def find_row(slots: np.ndarray, key: np.uint32) -> int:
     """The row of a word's key in a WordTable's hash table; -1 (the last row: "not here") if it is not there."""
-    mask = len(slot_key) - 1
-    at = key & mask
-    while slot_row[at] >= 0:
-        if slot_key[at] == key:
-            return slot_row[at]
-        at = (at + 1) & mask
+    mask = np.uint64(len(slots) - 1)
+    wanted = np.uint64(key)
+    at = wanted & mask
+    while slots[at]:
+        if slots[at] >> np.uint64(32) == wanted:
+            return np.int64(slots[at] & HASH_MASK) - 1
+        at = (at + np.uint64(1)) & mask
     return -1
 
 
@@ -308,7 +308,8 @@ class Lexicon:
     its stoplist plus the keywords (to look every word up: a small table stays in the CPU's cache)."""
 
     everything: WordTable
-    votes: np.ndarray  # (everything's rows, CANDIDATE_LANGUAGES) float32: 1 / lists holding the word, in each
+    languages: np.ndarray  # (everything's rows,) uint32: bit j set when CANDIDATE_LANGUAGES[j]'s list holds the word
+    share: np.ndarray  # (everything's rows,) float32: 1 / the number of lists holding the word (its vote in each)
     per_language: dict[str | None, WordTable]  # None: the keywords only
 
 
@@ -322,9 +323,10 @@ def lexicon() -> Lexicon:
     }
     keywords = {word: i + 1 for i, words in enumerate(KEYWORD_GROUPS.values()) for word in words}
     everything = WordTable.of(stoplists, keywords)
-    votes = everything.member / np.maximum(everything.member.sum(axis=1, keepdims=True), 1)
+    languages = everything.member @ (1 << np.arange(len(CANDIDATE_LANGUAGES), dtype=np.uint64))
+    share = (1 / np.maximum(everything.member.sum(axis=1), 1)).astype(np.float32)
     per_language = {language: WordTable.of({language: stoplists[language]}, keywords) for language in stoplists}
-    return Lexicon(everything, votes.astype(np.float32), {None: WordTable.of({}, keywords), **per_language})
+    return Lexicon(everything, languages.astype(np.uint32), share, {None: WordTable.of({}, keywords), **per_language})
 
 
 def page_language(keys: np.ndarray) -> str | None:
@@ -337,24 +339,26 @@ def page_language(keys: np.ndarray) -> str | None:
     """
     lexicon_ = lexicon()
     table = lexicon_.everything
-    index = _language_index(keys, table.slot_key, table.slot_row, table.stopword, lexicon_.votes)
+    index = _language_index(keys, table.slots, table.stopword, lexicon_.languages, lexicon_.share)
     return CANDIDATE_LANGUAGES[index] if index >= 0 else None
 
 
 @numba.njit(cache=True, nogil=True)
-def _language_index(keys, slot_key, slot_row, stopword, votes):
+def _language_index(keys, slots, stopword, languages, share):
     """page_language's choice as a position in CANDIDATE_LANGUAGES, -1 for none."""
     ordered = np.sort(keys)
-    totals = np.zeros(votes.shape[1], np.float32)
+    totals = np.zeros(len(CANDIDATE_LANGUAGES), np.float32)
     covered, i = 0, 0
     while i < len(ordered):
         j = i + 1
         while j < len(ordered) and ordered[j] == ordered[i]:
             j += 1
-        row = find_row(slot_key, slot_row, ordered[i])
+        row = find_row(slots, ordered[i])
         if stopword[row]:
             covered += j - i
-            totals += votes[row]
+            for language in range(len(CANDIDATE_LANGUAGES)):
+                if languages[row] >> language & 1:
+                    totals[language] += share[row]
         i = j
     if not len(keys) or covered < LANGUAGE_MIN_SHARE * len(keys):
         return -1
