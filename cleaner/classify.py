@@ -40,7 +40,7 @@ from cleaner.text_features import (
     COLUMN,
     FEATURES,
     SECOND_STAGE_FEATURES,
-    best_region,
+    kadane,
     page_features,
     second_stage_features,
 )
@@ -182,40 +182,75 @@ def score_lines(texts: list[str], blank_before: list[bool], model: Model) -> tup
 
 def regions(scores: np.ndarray, log_chars: np.ndarray) -> list[tuple[int, int]]:
     """The best region and every further region whose sum reaches EXTRA_REGION_SHARE of it."""
-    values = np.clip(scores + REGION_BIAS, -REGION_CLIP, REGION_CLIP) * log_chars
-    first = best_region(values)
-    if first is None:
-        return []
-    best = float(values[first[0] : first[1] + 1].sum())
-    found, todo = [first], [(0, first[0]), (first[1] + 1, len(values))]
-    while todo:
-        low, high = todo.pop()
-        if high <= low:
-            continue
-        span = best_region(values[low:high])
-        if span is None:
-            continue
-        start, end = low + span[0], low + span[1]
-        if float(values[start : end + 1].sum()) >= EXTRA_REGION_SHARE * best:
-            found.append((start, end))
-            todo += [(low, start), (end + 1, high)]
-    return sorted(found)
+    return _as_list(_regions(region_values(scores + REGION_BIAS, log_chars)))
+
+
+@numba.njit(cache=True, nogil=True)
+def region_values(biased, log_chars):
+    """What a line adds to a region: its biased log-odds, clipped, times its length (log characters)."""
+    return np.minimum(np.maximum(biased, -REGION_CLIP), REGION_CLIP) * log_chars
 
 
 def bridge(spans: list[tuple[int, int]], values: np.ndarray) -> list[tuple[int, int]]:
     """Join to a region the positive runs at most BRIDGE_GAP lines away (a caption block inside an article)."""
-    joined = []
-    for start, end in spans:
+    return _as_list(_bridge(_as_array(spans), values))
+
+
+def _as_list(spans: np.ndarray) -> list[tuple[int, int]]:
+    return [(start, end) for start, end in spans.tolist()]
+
+
+def _as_array(spans: list[tuple[int, int]]) -> np.ndarray:
+    return np.array(spans, dtype=np.int64).reshape(-1, 2)
+
+
+@numba.njit(cache=True, nogil=True)
+def _regions(values):
+    """regions() on the lines' region values: (regions, 2) first and last line, in order."""
+    n = len(values)
+    found = np.empty((n, 2), np.int64)
+    start, end = kadane(values)
+    if end < 0:
+        return found[:0]
+    best = values[start : end + 1].sum()
+    found[0] = start, end
+    count = 1
+    todo = np.empty((2 * n + 2, 2), np.int64)  # (low, high) stretches left to search
+    todo[0], todo[1] = (0, start), (end + 1, n)
+    waiting = 2
+    while waiting:
+        waiting -= 1
+        low, high = todo[waiting]
+        if high <= low:
+            continue
+        first, last = kadane(values[low:high])
+        if last < 0:
+            continue
+        first, last = low + first, low + last
+        if values[first : last + 1].sum() >= EXTRA_REGION_SHARE * best:
+            found[count] = first, last
+            count += 1
+            todo[waiting], todo[waiting + 1] = (low, first), (last + 1, high)
+            waiting += 2
+    found = found[:count]
+    return found[np.argsort(found[:, 0])]
+
+
+@numba.njit(cache=True, nogil=True)
+def _bridge(spans, values):
+    joined = spans.copy()
+    for k in range(len(spans)):
+        start, end = spans[k]
         after = values[end + 1 : end + 1 + BRIDGE_GAP + BRIDGE_REACH]
-        run = best_region(after)
-        if run is not None and run[0] < BRIDGE_GAP and after[run[0] : run[1] + 1].sum() >= BRIDGE_MIN_VALUE:
-            end = end + 1 + run[1]
+        first, last = kadane(after)
+        if 0 <= first < BRIDGE_GAP and after[first : last + 1].sum() >= BRIDGE_MIN_VALUE:
+            end = end + 1 + last
         low = max(start - BRIDGE_GAP - BRIDGE_REACH, 0)
-        before = values[low:start][::-1]  # nearest line first
-        run = best_region(before)
-        if run is not None and run[0] < BRIDGE_GAP and before[run[0] : run[1] + 1].sum() >= BRIDGE_MIN_VALUE:
-            start = start - 1 - run[1]
-        joined.append((start, end))
+        before = values[low:start][::-1].copy()  # nearest line first
+        first, last = kadane(before)
+        if 0 <= first < BRIDGE_GAP and before[first : last + 1].sum() >= BRIDGE_MIN_VALUE:
+            start = start - 1 - last
+        joined[k] = start, end
     return joined
 
 
@@ -224,23 +259,39 @@ def extend_floors(scores: np.ndarray, texts: list[str], words: np.ndarray, stopw
     paragraph (long, with the stopwords of running text, ending a sentence), else EXTEND_MIN_SCORE.
     Only lines whose score lies between the two floors are looked at: for the others it makes no difference."""
     floors = np.full(len(scores), EXTEND_MIN_SCORE)
-    doubtful = (scores >= EXTEND_PROSE_MIN_SCORE) & (scores < EXTEND_MIN_SCORE)
-    for i in np.flatnonzero(doubtful & (words >= PROSE_MIN_WORDS) & (stopwords >= PROSE_MIN_STOPWORDS)).tolist():
+    for i in _doubtful_paragraphs(scores, words, stopwords).tolist():
         if texts[i].rstrip().endswith(SENTENCE_END):
             floors[i] = EXTEND_PROSE_MIN_SCORE
     return floors
 
 
+@numba.njit(cache=True, nogil=True)
+def _doubtful_paragraphs(scores, words, stopwords):
+    """The lines between the two floors that are long and hold the stopwords of running text."""
+    return np.flatnonzero(
+        (scores >= EXTEND_PROSE_MIN_SCORE)
+        & (scores < EXTEND_MIN_SCORE)
+        & (words >= PROSE_MIN_WORDS)
+        & (stopwords >= PROSE_MIN_STOPWORDS)
+    )
+
+
 def extend(spans: list[tuple[int, int]], scores: np.ndarray, floors: np.ndarray) -> list[tuple[int, int]]:
     """Grow each region over the doubtful lines right next to it (a caption or first paragraph at its edge):
     a line joins while its score is at least its floor (EXTEND_MIN_SCORE, or EXTEND_PROSE_MIN_SCORE for prose)."""
-    grown = []
-    for start, end in spans:
+    return _as_list(_extend(_as_array(spans), scores, floors))
+
+
+@numba.njit(cache=True, nogil=True)
+def _extend(spans, scores, floors):
+    grown = spans.copy()
+    for k in range(len(spans)):
+        start, end = spans[k]
         while start > 0 and scores[start - 1] >= floors[start - 1]:
             start -= 1
         while end + 1 < len(scores) and scores[end + 1] >= floors[end + 1]:
             end += 1
-        grown.append((start, end))
+        grown[k] = start, end
     return grown
 
 
@@ -278,14 +329,15 @@ def decide(
     scores: np.ndarray, log_chars: np.ndarray, texts: list[str], words: np.ndarray, stopwords: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(kept, inside a region, scores used) per line: regions, bridged over caption blocks, grown, trimmed."""
-    spans = regions(scores, log_chars)
-    if not spans:  # no line looks like body: lift the surest line so that no page comes out empty
-        scores = scores - scores.max() + FALLBACK_MARGIN
-        spans = regions(scores, log_chars)
     biased = scores + REGION_BIAS
-    values = np.clip(biased, -REGION_CLIP, REGION_CLIP) * log_chars
+    values = region_values(biased, log_chars)
+    if values.max() <= 0:  # no line looks like body: lift the surest line so that no page comes out empty
+        scores = scores - scores.max() + FALLBACK_MARGIN
+        biased = scores + REGION_BIAS
+        values = region_values(biased, log_chars)
+    found = _regions(values)
     floors = extend_floors(biased, texts, words, stopwords)
-    spans = trim(extend(bridge(spans, values), biased, floors), texts, words) or spans
+    spans = trim(_as_list(_extend(_bridge(found, values), biased, floors)), texts, words) or _as_list(found)
     return (*keep_mask(scores, spans), scores)
 
 
@@ -307,6 +359,19 @@ def explaining() -> Iterator[None]:
         EXPLAIN.reset(token)
 
 
+@numba.njit(cache=True, nogil=True)
+def _verdicts(keep, inside):
+    """Per line its VERDICTS entry: kept, dropped inside a region, dropped outside."""
+    return np.where(keep, 0, np.where(inside, 1, 2))
+
+
+@numba.njit(cache=True, nogil=True)
+def _reason_rows(scores, verdict):
+    """Per line its entry of _short_reasons(): verdict * 101 + round(100 p)."""
+    hundredths = np.rint(100 / (1 + np.exp(-np.minimum(np.maximum(scores, -30.0), 30.0))))
+    return verdict * 101 + hundredths.astype(np.int64)
+
+
 @cache
 def _short_reasons() -> tuple[str, ...]:
     """Row verdict * 101 + round(100 p): "classifier: body p=0.93" and so on, built once."""
@@ -315,11 +380,10 @@ def _short_reasons() -> tuple[str, ...]:
 
 def reasons(x: np.ndarray, scores: np.ndarray, verdict: np.ndarray) -> list[str]:
     """Each line's reason: its verdict (index into VERDICTS), p and, when explaining, a feature summary."""
-    hundredths = np.rint(100 / (1 + np.exp(-np.clip(scores, -30, 30)))).astype(int)
     short = _short_reasons()
-    rows = (verdict * 101 + hundredths).tolist()
+    rows = _reason_rows(scores, verdict).tolist()
     if not EXPLAIN.get():
-        return [short[row] for row in rows]
+        return list(map(short.__getitem__, rows))
     shares = np.clip(x[:, [COLUMN["stopwords"], COLUMN["mean_prose_like_5"]]], 0, 1).tolist()
     counts = np.rint(np.expm1(x[:, [COLUMN["log_chars"], COLUMN["log_words"]]])).astype(int).tolist()
     return [
@@ -350,7 +414,7 @@ def classify(lines: list[Line], model: Model | None = None) -> None:
         scores, log_chars, texts, np.expm1(x[:, COLUMN["log_words"]]), x[:, COLUMN["stopwords"]]
     )
     scores = scores + REGION_BIAS  # the context step's view of a line: positive leans to body
-    why = reasons(x, scores, np.where(keep, 0, np.where(inside, 1, 2)))
+    why = reasons(x, scores, _verdicts(keep, inside))
     # A dropped line is never "prose" for the metadata step (it looks for the first prose line).
     scores = np.where(keep, scores, np.minimum(scores, 0.0))
     decider = Decider.CLASSIFIER
