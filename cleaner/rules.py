@@ -35,12 +35,14 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import repeat
+from operator import and_, eq, not_
 from pathlib import Path
+from typing import NamedTuple
 
 import re2
 from lxml import etree
@@ -59,6 +61,9 @@ MAX_PROGRAM_SIZE = 10_000
 # Rule patterns only look at lines up to this long: boilerplate lines are short, and it keeps the
 # per-line cost of even a worst-case pattern to a fraction of a second.
 MAX_MATCH_CHARS = 10_000
+# A set of patterns runs over a page in stretches of lines this long: locating a pattern the set sees
+# then takes a pass over its stretch only. A call costs as much as ~400 bytes of matching.
+STRETCH_BYTES = 4096
 # tomllib recurses once per nesting level: deeper nesting than Python's stack is a hostile file.
 _TOML_ERRORS = (tomllib.TOMLDecodeError, RecursionError)
 
@@ -88,9 +93,15 @@ _BULLETS = "•·*‣▪►»|-–—"
 _WHITESPACE = re.compile(r"\s+")
 _WHITESPACE_IN_LINE = re.compile(r"[^\S\n]+")
 # Whitespace that is not a lone space: every character str.isspace() accepts but " " and "\n", or two
-# spaces. Searched with RE2, many times faster than Python's re over a page, which then collapses it.
-_ODD_WHITESPACE = re2.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  ")
-_ASCII_BYTES = bytes(range(128))
+# spaces (see _has_odd_whitespace). A page with any has its whitespace collapsed.
+_ODD_SPACE_CHARACTER = re.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_TWO_SPACES = re2.compile("  ")  # a literal: RE2 finds it in a page's bytes faster than `in` does
+_ASCII_RUN = re.compile("[\x00-\x7f]+")
+# Characters may_change_under looks at: Latin, Greek, Cyrillic, Hebrew, Arabic and more; punctuation,
+# symbols, CJK punctuation and kana; CJK ideographs. (Building its class costs some milliseconds.)
+_QUICK_CHECK_RANGES = ((0x80, 0x900), (0x2000, 0x3100), (0x4E00, 0xA000))
+# The bytes of printable ASCII and the line break: deleting them from a page's UTF-8 leaves its unusual characters.
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 # Patterns matched on a whole page are wrapped as `(?m)^(?:pattern)$` and compiled never to match a line
 # break. `\A`, `\z` and a `(?-m)` flag group would then mean the page's start or end instead of the
 # line's, and `\C` (any byte) still matches a line break: such patterns go line by line.
@@ -112,38 +123,109 @@ def normalize_line(text: str) -> str:
     return text.casefold()
 
 
-def normalize_lines(texts: list[str]) -> list[str]:
+def normalize_lines(texts: list[str]) -> NormalizedLines:
     """`normalize_line` of every line, computed over the whole page at once (the same strings).
 
     One pass per step over the page instead of per line: per line, the Python calls cost more
     than the work. The bullets and spaces at the edges go in C-level maps, not a Python loop.
+    Most steps look at the page's unusual characters only (a short string) to learn that they
+    have nothing to do. The answer keeps the page of `texts`, for the rules (see NormalizedLines).
     """
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:  # a line holding a line break (an HTML block): line by line
-        return [normalize_line(text) for text in texts]
-    if not joined.isascii() and not unicodedata.is_normalized("NFKC", joined):
-        # NFKC neither makes nor joins across line breaks; per line, only the lines that need it pay.
-        joined = "\n".join(unicodedata.normalize("NFKC", text) if not text.isascii() else text for text in texts)
+        return NormalizedLines([normalize_line(text) for text in texts])
     encoded = joined.encode("utf-8", "surrogatepass")
-    if _ODD_WHITESPACE.search(encoded):  # on the bytes: RE2 would encode the text itself
-        joined = _WHITESPACE_IN_LINE.sub(" ", joined)
-        encoded = joined.encode("utf-8", "surrogatepass")
-    lines = _casefold(joined, encoded).split("\n")
-    return list(map(str.strip, map(str.strip, map(str.strip, lines), repeat(_BULLETS))))
+    source = PageLines(texts, joined, encoded)
+    unusual = _unusual_characters(encoded)
+    compatible = _nfkc_page(texts, joined) if may_change_under("NFKC").search(unusual) else joined
+    if compatible is not joined:
+        encoded = compatible.encode("utf-8", "surrogatepass")
+        unusual = _unusual_characters(encoded)
+    if _has_odd_whitespace(encoded, unusual):
+        compatible = _WHITESPACE_IN_LINE.sub(" ", compatible)
+        encoded = compatible.encode("utf-8", "surrogatepass")
+        unusual = _unusual_characters(encoded)
+    lines = _casefold(compatible, encoded, unusual).split("\n")
+    return NormalizedLines(map(str.strip, map(str.strip, map(str.strip, lines), repeat(_BULLETS))), source)
 
 
-def _casefold(text: str, encoded: bytes) -> str:
+def _has_odd_whitespace(encoded: bytes, unusual: str) -> bool:
+    """Whether a page (as UTF-8, and its unusual characters) holds whitespace other than lone spaces and line breaks.
+
+    No odd whitespace character is printable ASCII, so the short string of unusual characters
+    holds them all; a regular expression over it and RE2 over the bytes for two spaces cost a
+    fraction of one search over the page for both (which keeps RE2 from skipping ahead by memchr).
+    """
+    return bool(_ODD_SPACE_CHARACTER.search(unusual) or _TWO_SPACES.search(encoded))
+
+
+def _nfkc_page(texts: list[str], joined: str) -> str:
+    """NFKC of the page `joined` (of `texts`): `joined` itself when that changes nothing.
+
+    For a page holding characters that NFKC may change (see may_change_under). NFKC neither makes
+    nor joins across line breaks, so the page is its lines' NFKC joined. Line by line in a C-level
+    map: an ASCII line, or one the quick check finds normalised, comes back as it is at once.
+    """
+    compatible = list(map(unicodedata.normalize, repeat("NFKC"), texts))
+    return joined if compatible == texts else "\n".join(compatible)
+
+
+@cache
+def may_change_under(form: str) -> re.Pattern[str]:
+    """A pattern finding the characters that may make normalising a text to `form` change it.
+
+    A text with none is in the form already: the quick check of UAX #15 answers YES for a text
+    of starters (combining class 0) that the form keeps and that never combine with the character
+    before them. ASCII characters are such; of the others, only those of _QUICK_CHECK_RANGES are
+    looked at (kept as a few runs, so the class stays small), none of which combine with the one
+    before them if they are starters (tests/test_rules.py checks this against the whole database).
+    Searching a page's unusual characters (a short string) costs a fraction of the check itself.
+    """
+    chars = [chr(code) for low, high in _QUICK_CHECK_RANGES for code in range(low, high)]
+    kept = map(unicodedata.normalize, repeat(form), chars)
+    sure = bytes(map(and_, map(not_, map(unicodedata.combining, chars)), map(eq, kept, chars)))
+    runs = (f"{chars[run.start()]}-{chars[run.end() - 1]}" for run in re.finditer(b"\x01+", sure))
+    return re.compile(f"[^\\x00-\\x7f{''.join(runs)}]")
+
+
+def _unusual_characters(encoded: bytes) -> str:
+    """The control and non-ASCII characters of a page (given as UTF-8), in order: a short string."""
+    return encoded.translate(None, _PLAIN_BYTES).decode("utf-8", "surrogatepass")
+
+
+def _casefold(text: str, encoded: bytes, unusual: str) -> str:
     """`text.casefold()`, twice as fast on a page whose non-ASCII characters casefold to themselves.
 
     Those pages are most pages (curly quotes, dashes, accented small letters): lower-casing the
     UTF-8 bytes folds their ASCII letters, which is all that casefold changes there. It folds
     character by character, never to nothing, so the page's non-ASCII characters are unchanged by
-    it exactly when their string is.
+    it exactly when their string is. (`unusual`, see _unusual_characters, holds them and the
+    control characters, which casefold leaves alone.)
     """
-    non_ascii = encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-    if non_ascii.casefold() != non_ascii:
+    if unusual.casefold() != unusual:
         return text.casefold()
     return encoded.lower().decode("utf-8", "surrogatepass")
+
+
+class NormalizedLines(list):
+    """`normalize_lines`' answer: the normalised lines, and the page of the texts they came from.
+
+    apply_rules matches its patterns against the texts' PageLines, which joins and encodes the
+    page just as normalize_lines did: it takes that page from here, when its texts are still the
+    ones these lines came from (a comparison of two lists of the same strings costs little).
+    """
+
+    __slots__ = ("_source",)
+
+    def __init__(self, lines: Iterable[str], source: PageLines | None = None):
+        super().__init__(lines)
+        self._source = source
+
+    def page_of(self, texts: list[str]) -> PageLines:
+        """`PageLines(texts)`, the one built while normalising when these lines are normalize_lines(texts)."""
+        if self._source is not None and self._source.texts == texts:
+            return self._source
+        return PageLines(texts)
 
 
 @dataclass(slots=True)
@@ -220,13 +302,16 @@ class BoundedPattern:
 
     `page` is the same pattern for a whole page (`PageLines`): `(?m)^(?:pattern)$`, compiled
     so that it never matches a line break, or None for the few patterns that must go line by line.
+    `literal`, for a fingerprint, is ASCII text that every normalised line it matches contains
+    (see fingerprint_pattern), or None.
     """
 
-    __slots__ = ("_regex", "page", "pattern", "programsize")
+    __slots__ = ("_regex", "literal", "page", "pattern", "programsize")
 
     def __init__(self, regex):
         self._regex, self.pattern, self.programsize = regex, regex.pattern, regex.programsize
         self.page = _page_regex(self.pattern)
+        self.literal: str | None = None
 
     def fullmatch(self, text: str) -> object | None:
         return self._regex.fullmatch(text) if len(text) <= MAX_MATCH_CHARS else None
@@ -266,19 +351,26 @@ class PageLines:
 
     __slots__ = ("_numbers", "data", "odd", "texts")
 
-    def __init__(self, texts: list[str]):
-        self.texts = texts
-        joined = "\n".join(texts)
+    def __init__(self, texts: list[str], joined: str | None = None, encoded: bytes | None = None):
+        """`joined` is "\\n".join(texts) when the caller has it, and then vouches that no text holds a line
+        break (it counted them); `encoded` is its UTF-8 (surrogatepass), when the caller has that too."""
+        self.texts = list(texts)  # a copy: the page must stay the page of these texts
+        breaks = joined is None
+        if joined is None:
+            joined = "\n".join(texts)
+            breaks = joined.count("\n") != len(texts) - 1
         numbers: range | list[int] = range(len(texts))
         self.odd: list[int] = []
         # A page no longer than MAX_MATCH_CHARS holds no longer line: the common case skips the scan of the lines.
         too_long = len(joined) > MAX_MATCH_CHARS and max(map(len, texts)) > MAX_MATCH_CHARS
-        if joined.count("\n") != len(texts) - 1 or too_long:
+        if breaks or too_long:
             numbers = [i for i, text in enumerate(texts) if "\n" not in text and len(text) <= MAX_MATCH_CHARS]
             self.odd = [i for i, text in enumerate(texts) if "\n" in text and len(text) <= MAX_MATCH_CHARS]
-            joined = "\n".join(texts[i] for i in numbers)
+            joined, encoded = "\n".join(texts[i] for i in numbers), None
         self._numbers = numbers  # line of the joined text -> index in texts
-        self.data = joined.encode("utf-8", "surrogatepass") if numbers else None
+        if encoded is None and numbers:
+            encoded = joined.encode("utf-8", "surrogatepass")
+        self.data = encoded if numbers else None
 
     def lines_matching(self, pattern: BoundedPattern) -> list[int]:
         """Indexes of the lines that the pattern matches whole, in ascending order."""
@@ -286,12 +378,35 @@ class PageLines:
             return [i for i, text in enumerate(self.texts) if pattern.fullmatch(text)]
         found = [i for i in self.odd if pattern.fullmatch(self.texts[i])]
         if self.data is not None:
-            line = position = 0
-            for match in pattern.page.finditer(self.data):
-                line += self.data.count(b"\n", position, match.start())
-                position = match.start()
-                found.append(self._numbers[line])
+            found += self.lines_matching_in(pattern, _Stretch(0, len(self.data), 0))
         return sorted(set(found))  # set: the re2 wrapper can yield an empty match (an empty line) twice
+
+    def stretches(self) -> Iterator[_Stretch]:
+        """The joined text as consecutive runs of whole lines of about STRETCH_BYTES each (none without data)."""
+        data, start, line = self.data, 0, 0
+        if data is None:
+            return
+        while (end := data.find(b"\n", start + STRETCH_BYTES)) >= 0:
+            yield _Stretch(start, end, line)
+            line += data.count(b"\n", start, end) + 1
+            start = end + 1
+        yield _Stretch(start, len(data), line)  # the last, empty when the text ends with an empty line
+
+    def lines_matching_in(self, pattern: BoundedPattern, stretch: _Stretch) -> Iterator[int]:
+        """The lines of the stretch that the (paged) pattern matches whole, ascending, perhaps one twice."""
+        line, position = stretch.line, stretch.start
+        for match in pattern.page.finditer(self.data, stretch.start, stretch.end):
+            line += self.data.count(b"\n", position, match.start())
+            position = match.start()
+            yield self._numbers[line]
+
+
+class _Stretch(NamedTuple):
+    """Lines of a page's joined text: bytes start:end, and the number (in the joined text) of the first."""
+
+    start: int
+    end: int
+    line: int
 
 
 class PatternSet:
@@ -311,9 +426,33 @@ class PatternSet:
         self._page_set = _compile_set([_page_form(self.patterns[i].pattern) for i in self._paged])
 
     def first_matches(self, page: PageLines) -> dict[int, int]:
-        """For each line some pattern matches whole: the index of the first such pattern."""
+        """For each line some pattern matches whole: the index of the first such pattern.
+
+        The set runs over the page a stretch of lines at a time: a pattern it sees is then located
+        in that stretch, not in the whole page (one more pass per pattern). The stretches cost a
+        call each, a fraction of a pass.
+        """
+        if page.odd or (self._page_set is None and self._paged):
+            return self._first_matches_of(page, range(len(self.patterns)))
+        first = self._first_matches_of(page, self._by_line)
+        for index, stretch in self._seen_in_stretches(page):
+            for line in page.lines_matching_in(self.patterns[index], stretch):
+                first[line] = min(index, first.get(line, index))
+        return first
+
+    def _seen_in_stretches(self, page: PageLines) -> Iterator[tuple[int, _Stretch]]:
+        """Each (paged) pattern the set sees match some line of a stretch of the page, with that stretch."""
+        if self._page_set is None or page.data is None:
+            return
+        view = memoryview(page.data)
+        for stretch in page.stretches():
+            for k in self._page_set.Match(view[stretch.start : stretch.end]) or ():
+                yield self._paged[k], stretch
+
+    def _first_matches_of(self, page: PageLines, indexes: Iterable[int]) -> dict[int, int]:
+        """first_matches among the given patterns (ascending), each located on its own over the page."""
         first: dict[int, int] = {}
-        for index in self._candidates(page, self._sure(page)):
+        for index in indexes:
             for line in page.lines_matching(self.patterns[index]):
                 first.setdefault(line, index)
         return first
@@ -387,8 +526,9 @@ class FileMatcher:
             else:
                 first[line] = self._pattern_at[k - blocks]
         exact = self._exact
-        for line, index in [(i, exact[text]) for i, text in enumerate(normalized) if text in exact]:
-            first[line] = min(index, first.get(line, index))
+        if not exact.keys().isdisjoint(normalized):  # most pages hold none of the lines: one C-level pass tells
+            for line, index in [(i, exact[text]) for i, text in enumerate(normalized) if text in exact]:
+                first[line] = min(index, first.get(line, index))
         for line, index in first.items():
             decided.setdefault(line, self._line_rules[index])
         return decided
@@ -440,10 +580,18 @@ def compile_pattern(pattern: str, where: tuple[str, int | None], what: str = "pa
     return BoundedPattern(regex)
 
 
-def fingerprint_pattern(text: str, where: tuple[str, int | None]) -> object:
-    """A fingerprint with `*` (any text) becomes a pattern over normalised lines."""
-    parts = [re2.escape(part.casefold()) for part in text.split("*")]
-    return compile_pattern(".*".join(parts), where, "fingerprint")
+def fingerprint_pattern(text: str, where: tuple[str, int | None]) -> BoundedPattern:
+    """A fingerprint with `*` (any text) becomes a pattern over normalised lines.
+
+    Its `literal` is the longest ASCII run of its text: a line the pattern matches holds the
+    run's characters or, case-insensitively, their other cases (RE2 folds "k" with "K" and the
+    Kelvin sign, "s" with "S" and the long s). A normalised line is casefolded, which leaves none
+    of those but the run's own: so the line holds the run itself, which a substring search finds.
+    """
+    parts = [part.casefold() for part in text.split("*")]
+    pattern = compile_pattern(".*".join(map(re2.escape, parts)), where, "fingerprint")
+    pattern.literal = max((run for part in parts for run in _ASCII_RUN.findall(part)), key=len, default=None)
+    return pattern
 
 
 def load_rule_file(path: str | Path) -> RuleFile:

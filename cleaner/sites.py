@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
 
 from cleaner.document import Document
-from cleaner.rules import PageLines, RuleFile, combined_patterns, normalize_lines
+from cleaner.rules import PageLines, PatternSet, RuleFile, combined_patterns, normalize_lines
 
 
 @cache
@@ -84,13 +84,36 @@ def _fingerprint_hits(rule_files: list[RuleFile], lines: list[str], normalized: 
         return [0] * len(rule_files)
     if normalized is None:
         normalized = normalize_lines([line for line in lines if line.strip()])
-    present = set(normalized)
-    hits = [len(rule_file.scope.fingerprint_lines & present) for rule_file in rule_files]
+    hits = [0] * len(rule_files)
+    files_of = _files_of_fingerprint(tuple(rule_file.scope.fingerprint_lines for rule_file in rule_files))
+    for line in files_of.keys() & normalized:  # looks the page's lines up, without building a set of them
+        for number in files_of[line]:
+            hits[number] += 1
     patterns, owners = combined_patterns(tuple(rule_file.scope.fingerprint_set for rule_file in rule_files))
-    if patterns.patterns:  # no fingerprint patterns (only exact lines): no page to build
-        for index in patterns.matched(PageLines(normalized)):
+    page = "\n".join(normalized) if patterns.patterns else ""  # no fingerprint patterns: no page to build
+    if _may_match(patterns, page):
+        for index in patterns.matched(PageLines(normalized, page)):  # normalised lines hold no line break
             hits[owners[index]] += 1
     return hits
+
+
+@lru_cache(maxsize=256)
+def _files_of_fingerprint(fingerprint_lines: tuple[frozenset[str], ...]) -> dict[str, tuple[int, ...]]:
+    """Each exact fingerprint line -> the numbers of the files (given by their fingerprint lines) that list it."""
+    files_of: dict[str, tuple[int, ...]] = {}
+    for number, lines in enumerate(fingerprint_lines):
+        for line in lines:
+            files_of[line] = (*files_of.get(line, ()), number)
+    return files_of
+
+
+def _may_match(patterns: PatternSet, page: str) -> bool:
+    """Whether a fingerprint pattern may match a line of the normalised `page`: not when its literal is missing.
+
+    A line a pattern matches holds its literal (see fingerprint_pattern); a substring search for a
+    few words costs a fraction of encoding the page for RE2 and running the set over it.
+    """
+    return any(pattern.literal is None or pattern.literal in page for pattern in patterns.patterns)
 
 
 def _recognised(doc: Document, rule_file: RuleFile) -> None:

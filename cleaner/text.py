@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import bisect
 import re
-import statistics
 import unicodedata
-from itertools import compress, repeat
-from operator import not_
+from itertools import chain, compress
+from operator import attrgetter, not_
 
 from cleaner.document import Decider, Document, Line
-from cleaner.rules import Kind, PageLines, Rule, RuleFile, combined_matcher, normalize_lines
+from cleaner.rules import (
+    Kind,
+    NormalizedLines,
+    PageLines,
+    Rule,
+    RuleFile,
+    combined_matcher,
+    may_change_under,
+    normalize_lines,
+)
 
 # Zero-width and control characters go; odd spaces become plain spaces.
 _INVISIBLE_OR_CONTROL = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000\t]")
+_INVISIBLE_CONTROL_OR_SPACE = re.compile(f"{_INVISIBLE_OR_CONTROL.pattern}|{_SPACES.pattern}")
 # The bytes of printable ASCII and the line break: none of them is a character normalize_text removes or replaces.
 _ORDINARY_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 
 # Hard-wrap detection (press releases, e-mails): most long lines end near one width.
+WRAP_LONG_LINE = 30  # lines shorter than this are headings, menus, signatures: not wrapped text
 WRAP_MIN_LINES = 8  # fewer wrapped-looking lines than this: not a wrapped document
 WRAP_MAX_WIDTH = 100  # wider "wrapping" is just long paragraphs, one per line
 WRAP_SLACK = 20  # a wrapped line ends within this many characters of the width
 WRAP_SHARE = 0.6  # share of long lines that must end near the width
 WRAP_SHORT_LINE = 0.6  # a line shorter than this share of the width, with no comma, ends a paragraph
+_SPACE_RUN = re.compile("  +")
 _WRAPPED_HYPHEN = re.compile(r"\w-$")  # "long-" at a line end: the wrap split a hyphenated word
 _TERMINAL = tuple('.!?:;"”’»)。！？…')
 
@@ -32,11 +43,14 @@ def normalize_text(raw: str) -> str:
     """One canonical form: NFC, LF line ends, plain spaces, no zero-width or control characters."""
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    raw = unicodedata.normalize("NFC", raw)
     unusual = _unusual_characters(raw)
-    for char in set(_INVISIBLE_OR_CONTROL.findall(unusual)):
+    if may_change_under("NFC").search(unusual):  # else NFC would return the text as it is, after a slower check
+        raw = unicodedata.normalize("NFC", raw)
+        unusual = _unusual_characters(raw)
+    found = set(_INVISIBLE_CONTROL_OR_SPACE.findall(unusual))  # one pass, not one per class
+    for char in filter(_INVISIBLE_OR_CONTROL.match, found):
         raw = raw.replace(char, "")
-    for char in set(_SPACES.findall(unusual)):
+    for char in filter(_SPACES.match, found):
         raw = raw.replace(char, " ")
     return raw
 
@@ -56,33 +70,49 @@ def split_lines(text: str) -> list[Line]:
 
     Works on the whole text where it can (collapsing before stripping gives the same lines) and
     otherwise in C-level loops (map, filter, compress): per-line Python calls dominated the cost.
+    Only the lines after a blank one are visited in Python, to mark them.
     """
     parts = list(map(str.strip, _collapse_spaces(text).split("\n")))
-    blank_before = compress(map(not_, ["first", *parts]), parts)  # of the non-blank parts: was the one before blank
-    # Line(text, keep, reason, decider, score, blank_before), positionally: map builds them without Python frames.
-    return list(map(Line, filter(None, parts), repeat(True), repeat(""), repeat(None), repeat(None), blank_before))
+    lines = list(map(Line, filter(None, parts)))  # Line(text) is cheaper than passing every field
+    for line in compress(lines, compress(map(not_, chain(("first",), parts)), parts)):
+        line.blank_before = True  # of the non-blank parts: those after a blank one
+    return lines
 
 
 def _collapse_spaces(text: str) -> str:
     """Runs of spaces as one space: most pages have none, and finding that out is the whole cost."""
-    while "  " in text:
-        text = text.replace("  ", " ")  # each pass at least halves every run
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)  # one pass, not one str.replace per halving of the longest run
     return text
 
 
 def wrap_width(lines: list[Line]) -> int | None:
-    """The column a hard-wrapped document was wrapped at, or None if it is not hard-wrapped."""
-    lengths = [len(line.text) for line in lines if len(line.text) >= 30]
+    """The column a hard-wrapped document was wrapped at, or None if it is not hard-wrapped.
+
+    Works on the sorted lengths of the long lines: the lines near the width are two bisections,
+    and the top decile is the interpolation statistics.quantiles makes (its pure Python cost
+    more than the rest).
+    """
+    lengths = sorted([len(line.text) for line in lines if len(line.text) >= WRAP_LONG_LINE])
     if len(lengths) < WRAP_MIN_LINES:
         return None
-    width = int(statistics.quantiles(lengths, n=10)[-1])
+    width = int(_top_decile(lengths))
     if width > WRAP_MAX_WIDTH:
         return None
-    near = sum(1 for n in lengths if width - WRAP_SLACK <= n <= width + 2)
-    unbroken = sum(1 for line in lines if not line.blank_before)
+    near = bisect.bisect_right(lengths, width + 2) - bisect.bisect_left(lengths, width - WRAP_SLACK)
+    unbroken = sum(map(not_, map(attrgetter("blank_before"), lines)))
     if near / len(lengths) < WRAP_SHARE or unbroken < len(lines) / 2:
         return None
     return width
+
+
+def _top_decile(ordered: list[int]) -> float:
+    """`statistics.quantiles(ordered, n=10)[-1]` of sorted data (at least two values), by the same arithmetic."""
+    n, size = 10, len(ordered)
+    m = size + 1
+    j = min(max((n - 1) * m // n, 1), size - 1)
+    delta = (n - 1) * m - j * n
+    return (ordered[j - 1] * (n - delta) + ordered[j] * delta) / n
 
 
 def unwrap(lines: list[Line]) -> list[Line]:
@@ -128,8 +158,8 @@ def apply_rules(doc: Document, rule_files: list[RuleFile], normalized: list[str]
         return
     lines = doc.lines
     texts = [line.text for line in lines]
-    page = PageLines(texts)
     normalized = normalize_lines(texts) if normalized is None else normalized
+    page = normalized.page_of(texts) if isinstance(normalized, NormalizedLines) else PageLines(texts)
     decided = matcher.decide(page, normalized)
     ends = _BlockEnds(page)
     resume = 0  # lines before this one are inside a block already dropped

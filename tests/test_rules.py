@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -329,12 +330,81 @@ def test_normalize_lines_is_normalize_line_of_each_line():
         assert normalize_lines(texts) == [normalize_line(text) for text in texts], texts
 
 
+def _has_odd_whitespace(text: str) -> bool:
+    encoded = text.encode("utf-8", "surrogatepass")
+    return rules_module._has_odd_whitespace(encoded, rules_module._unusual_characters(encoded))
+
+
 def test_odd_whitespace_is_every_whitespace_but_a_lone_space_or_line_break():
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) not in " \n"]
-    assert all(rules_module._ODD_WHITESPACE.search(f"a{space}b") for space in spaces)
+    assert all(_has_odd_whitespace(f"a{space}b") for space in spaces)
     others = "".join(chr(c) for c in range(0xD800) if not chr(c).isspace())
-    assert rules_module._ODD_WHITESPACE.search(f"{others} \n{others}") is None
-    assert rules_module._ODD_WHITESPACE.search("a  b")
+    assert not _has_odd_whitespace(f"{others} \n{others}\ud800 ")
+    assert _has_odd_whitespace("a  b")
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFKC"])
+def test_a_text_without_characters_that_may_change_is_in_the_form(form):
+    """may_change_under: a text in which it finds nothing is its own normal form, whatever surrounds its characters."""
+    sure = [c for c in map(chr, range(0x80, 0xA000)) if not rules_module.may_change_under(form).search(c)]
+    assert len(sure) > 20_000  # the class must leave most of Latin, punctuation and CJK to the fast path
+    rng = random.Random(11)
+    pool = sure + list("aeiouAEIOU \n\x00~")
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+        assert unicodedata.normalize(form, text) == text, ascii(text)
+    for unsure in ["e\u0301", "\u1100\u1161", "…", "½", "ﬁ", "\ud800", "\U0001f600", "\u0958"]:
+        assert rules_module.may_change_under(form).search(unsure) or unicodedata.normalize(form, unsure) == unsure
+
+
+def test_no_starter_of_the_quick_check_ranges_combines_with_the_character_before():
+    """What may_change_under rests on: composing only ever joins a character to one of these ranges' starters
+    from the right, as the second of a canonical decomposition pair (or a Hangul vowel or final consonant)."""
+    seconds = {0x1161 + v for v in range(21)} | {0x11A8 + t for t in range(27)}
+    for code in range(sys.maxunicode + 1):
+        decomposition = unicodedata.decomposition(chr(code)).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            seconds.add(int(decomposition[1], 16))
+    in_ranges = [c for c in seconds for low, high in rules_module._QUICK_CHECK_RANGES if low <= c < high]
+    assert not [hex(c) for c in in_ranges if unicodedata.combining(chr(c)) == 0]
+
+
+def test_re2_folds_no_character_to_an_ascii_letter_that_casefold_keeps():
+    """What fingerprint literals rest on: a character RE2 matches case-insensitively with an ASCII letter is that
+    letter once casefolded, so a casefolded line holding a match holds the letter itself."""
+    others = "\n".join(chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    letters = compile_pattern("[a-z]", ("test", None)).page
+    folded = {match.group().decode() for match in letters.finditer(others.encode())}
+    assert folded == {"\u212a", "\u017f"}  # the Kelvin sign and the long s
+    assert all(char.casefold().isascii() for char in folded)
+
+
+def test_a_fingerprint_literal_is_in_every_normalised_line_the_fingerprint_matches():
+    rng = random.Random(12)
+    words = [
+        "Sent",
+        "to",
+        "KELVIN",
+        "\u212aelvin",
+        "\u017fent",
+        "Stra\u00dfe",
+        "strasse",
+        "ﬁle",
+        "file",
+        "•",
+        " ",
+        "*",
+        "é",
+    ]
+    for _ in range(3000):
+        fingerprint = "".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
+        if "*" not in fingerprint:
+            continue
+        pattern = rules_module.fingerprint_pattern(fingerprint, ("test", None))
+        for _ in range(5):
+            line = normalize_line("".join(rng.choice(words) for _ in range(rng.randint(0, 5))))
+            if pattern.fullmatch(line):
+                assert pattern.literal is None or pattern.literal in line, (fingerprint, line)
 
 
 PAGE_PATTERNS = [
@@ -350,14 +420,16 @@ PAGE_PATTERNS = [
 ]
 
 
-def test_page_matching_finds_exactly_the_lines_each_pattern_matches_whole():
+@pytest.mark.parametrize("stretch", [0, 1, 5, rules_module.STRETCH_BYTES])
+def test_page_matching_finds_exactly_the_lines_each_pattern_matches_whole(stretch, monkeypatch):
+    monkeypatch.setattr(rules_module, "STRETCH_BYTES", stretch)  # small: many stretches, empty lines at their ends
     patterns = [compile_pattern(pattern, ("test", None)) for pattern in PAGE_PATTERNS]
     pattern_set = PatternSet(patterns)
     rng = random.Random(9)
     words = ["Share", "share this:", "a", "b", "ab", "axb", "c", "d", "c d", "e", "ef", "f", "g", "h", "x", ""]
     for _ in range(3000):
         texts = [
-            " ".join(rng.choice(words) for _ in range(rng.randint(1, 3))).strip() for _ in range(rng.randint(1, 6))
+            " ".join(rng.choice(words) for _ in range(rng.randint(1, 3))).strip() for _ in range(rng.randint(1, 9))
         ]
         if rng.random() < 0.1:
             texts.append("a\nb")  # a line holding a line break (an HTML block)
@@ -375,6 +447,19 @@ def test_page_matching_finds_exactly_the_lines_each_pattern_matches_whole():
             assert page.lines_matching(pattern) == [
                 line for line, found in expected.items() if pattern in [patterns[k] for k in found]
             ], (pattern.pattern, texts)
+
+
+def test_normalised_lines_lend_their_page_only_to_the_texts_they_came_from():
+    texts = ["Share this:", "Body • text"]
+    normalized = normalize_lines(texts)
+    page = normalized.page_of(list(texts))
+    assert page.texts == texts and page.data == "\n".join(texts).encode()
+    assert normalized.page_of(list(texts)) is page  # built once, while normalising
+    other = normalized.page_of(["Share this:", "Other text"])
+    assert other is not page and other.data == b"Share this:\nOther text"
+    texts[1] = "Changed"  # the page is of the texts as they were
+    assert normalized.page_of(texts) is not page and page.texts == ["Share this:", "Body • text"]
+    assert normalize_lines(["a\nb"]).page_of(["a\nb"]).odd == [0]
 
 
 def test_patterns_anchored_to_the_text_are_matched_line_by_line():

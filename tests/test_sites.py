@@ -131,3 +131,16 @@ def test_normalised_lines_given_by_the_caller_are_used_as_they_are(scoped, make_
     lines = ["Body text.", "Body two."]
     doc = make_doc("\n".join(lines))
     assert select_rule_files(doc, [rule_file], lines, ["newer post", "older post"]) == [rule_file]
+
+
+def test_fingerprint_patterns_match_case_insensitively_and_only_whole_lines(scoped, make_doc):
+    """A pattern is looked for only on pages holding its literal (its longest ASCII run, casefolded)."""
+    rule_file = scoped("govdelivery", 'fingerprints = ["Powered by GovDelivery*", "Straße *"]')
+    for lines, chosen in [
+        (["Body.", "POWERED BY GOVDELIVERY, Inc."], True),
+        (["Body.", "Powered by Gov Delivery"], False),
+        (["Body.", "Site powered by GovDelivery"], False),  # the literal is there, the whole line does not match
+        (["Body.", "STRASSE 5"], True),  # ß casefolds to ss: the literal is "strasse "
+        (["Body.", "\u017ftrasse 5"], True),  # the long s is an s, to RE2 and to casefold
+    ]:
+        assert select_rule_files(make_doc("\n".join(lines)), [rule_file], lines) == ([rule_file] * chosen), lines

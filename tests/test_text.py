@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 import re
+import statistics
 import textwrap
 import unicodedata
 
 import pytest
 
-from cleaner.document import Decider
+from cleaner.document import Decider, Line
 from cleaner.evaluate import MID_SENTENCE_BREAK
 from cleaner.rules import MAX_MATCH_CHARS
 from cleaner.text import apply_rules, normalize_text, paragraphs, split_lines, unwrap, wrap_width
@@ -129,6 +130,34 @@ def test_unwrap_leaves_short_menu_lines_alone():
 def test_unwrap_keeps_blank_line_paragraph_breaks():
     raw = "\n\n".join(textwrap.fill(paragraph, WIDTH) for paragraph in PRESS_RELEASE)
     assert [line.text for line in unwrap(split_lines(raw))] == PRESS_RELEASE
+
+
+def _wrap_width_with_quantiles(lines: list[Line]) -> int | None:
+    """wrap_width as it was written with statistics.quantiles: the reference."""
+    lengths = [len(line.text) for line in lines if len(line.text) >= 30]
+    if len(lengths) < 8:
+        return None
+    width = int(statistics.quantiles(lengths, n=10)[-1])
+    if width > 100:
+        return None
+    near = sum(1 for n in lengths if width - 20 <= n <= width + 2)
+    unbroken = sum(1 for line in lines if not line.blank_before)
+    if near / len(lengths) < 0.6 or unbroken < len(lines) / 2:
+        return None
+    return width
+
+
+def test_wrap_width_matches_the_quantiles_reference_on_random_lines():
+    rng = random.Random(6)
+    widths = []
+    for _ in range(5000):
+        wrapped, blank = rng.random(), rng.random() * 0.6  # shares of lines near one width, after a blank line
+        width = rng.randint(40, 110)
+        lengths = [rng.randint(width - 18, width) if rng.random() < wrapped else rng.randint(0, 140) for _ in range(40)]
+        lines = [Line("x" * n, blank_before=rng.random() < blank) for n in lengths[: rng.randint(0, 40)]]
+        widths.append(wrap_width(lines))
+        assert widths[-1] == _wrap_width_with_quantiles(lines), [(len(line.text), line.blank_before) for line in lines]
+    assert 300 < sum(width is not None for width in widths) < 4700  # both answers, often
 
 
 # --- apply_rules ----------------------------------------------------------------------------
