@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from operator import attrgetter
 
 from cleaner.document import Decider, Document, Image, Line
 
@@ -22,6 +22,7 @@ TITLE_SEARCH_LINES = 40  # how far above the body a heading the page repeats els
 HEADER_WALK_MAX_LINES = 40  # ... and never further than this, filler lines included
 FILLER_MAX_WORDS = 2  # header lines this short (`0`, `Share`, `@handle`) do not use up the search budget
 BARE_NAME_MAX_WORDS = 4  # a name line with no "By" is at most this long
+NAME_MAX_WORDS = 5  # a person's name is two to this many words
 FOOTER_SEARCH_LINES = 3  # how far below the body a closing byline is looked for
 TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 30
@@ -51,7 +52,26 @@ _MONTH_NAMES = {
     12: "dec december dezember décembre decembre diciembre dezembro dicembre dez dic",
 }
 _MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
-_MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+
+
+def _by_first_letter(alternation: str) -> str:
+    """A regex alternation grouped by first letter: `january|jan|feb` -> `(?:j(?:anuary|an)|f(?:eb))`.
+
+    Each alternative opens with a lower-case ASCII letter, and no `|` sits in a group inside one. The
+    result matches as the alternation does: alternatives whose first letters differ never match at the
+    same place (in any case, under re.I too), and within a letter the order stays. It is faster: re tries
+    the alternatives one by one at each place it searches (under re.I it cannot rule one out by its
+    first letter), and grouped it tries one per first letter.
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternation.split("|"):
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "(?:" + "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
+
+
+# The longest name first: `sept` before `sep`, so that no trailing letters are left for the day.
+_MONTH_NAMES_ALTERNATION = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+_MONTH = "(" + _by_first_letter(_MONTH_NAMES_ALTERNATION) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 # The words _WEEKDAY matches, spelled out.
 _WEEKDAY_WORDS = tuple(
@@ -104,17 +124,23 @@ _DATE_PREFIX = re.compile(
 # that are all ASCII letters, four or more): a weekday or month name ending it (an occurrence of the date
 # may start inside the word), a prefix (`Published`, `Date`, `Posted on`) starting it, or the whole word
 # as filler. A text holding a word none of these can shorten keeps four letters in the leftover: no date line.
-_WORD = re.compile(r"\w+")
+# \b on both sides: the run of ASCII letters is a whole run of word characters (\w+), not part of one.
+_PLAIN_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
 _DATE_WORD_ENDS = (*_MONTHS, *_WEEKDAY_WORDS)
+_DATE_WORD_TAIL = 3  # every date word has this many letters or more (see _by_tail)
 _DATE_PREFIX_STARTS = ("published", "posted", "updated", "original", "date", "first", "on", "le")  # _DATE_PREFIX's
 _DATE_SEGMENTS = re.compile(r"\s+[|/·•]\s+|\s+[-–—]\s+")
-_DATE_SEGMENT_MARK = re.compile("[|/·•–—-]")  # what every _DATE_SEGMENTS separator holds: a cheap test first
+# Found exactly where _DATE_SEGMENTS is (one space around the mark is enough), many times faster on a
+# long line: the pattern opens with a character class, which lets re skip ahead.
+_DATE_SEGMENT_GAP = re.compile(r"\s[|/·•–—-]\s")
 # "MARCH 7, 2025 – Defense Secretary..." : a dateline opening the first paragraph.
 _DATELINE_SEPARATOR = re.compile(r"^\s*[–—-]+\s+|^\s*[|:]\s+")
 # "By A and B", "Written by A", "Analysis by A", "Von A": the byline marker and what follows it.
+_BY_LEADS = "written|posted|story|words|reporting|analysis|opinion|commentary|text|interview|review|photos? and text"
+_BY_MARKERS = "by|von|por|par|oleh"
 _BY = re.compile(
-    r"(?:^|(?<=[\s|,–—-]))(?:(?:written|posted|story|words|reporting|analysis|opinion|commentary|text|"
-    r"interview|review|photos? and text)\s+)?(?:by|von|por|par|oleh)\b\s*:?\s*(?P<names>\S.*)$",
+    rf"(?:^|(?<=[\s|,–—-]))(?:{_by_first_letter(_BY_LEADS)}\s+)?{_by_first_letter(_BY_MARKERS)}\b\s*:?\s*"
+    r"(?P<names>\S.*)$",
     re.I,
 )
 # What re.I also matches for these letters (every other ASCII letter matches only its two cases).
@@ -138,9 +164,39 @@ def _words_hint(words: list[str]) -> re.Pattern:
 
 # Every byline marker (_BY) holds one of these words: a line without them needs no _BY search.
 _BY_HINT = _words_hint(["by", "von", "por", "par", "oleh"])
+# The characters _CASE_EXTRAS lists, each mapped to its ASCII letter (see _fold_case).
+_CASE_EXTRA_CHAR = re.compile("[" + "".join(_CASE_EXTRAS.values()) + "]")
+_CASE_EXTRAS_TO_ASCII = str.maketrans({extra: letter for letter, extras in _CASE_EXTRAS.items() for extra in extras})
+
+
+def _fold_case(text: str) -> str:
+    r"""The text lower-cased so that an ASCII word is in it exactly where re.I finds the word in the text.
+
+    str.lower() alone does that but for the characters re.I also matches to an ASCII letter (İ, ı, K, ſ;
+    of all characters only İ and K lower-case to ASCII, and only İ to two characters): those become
+    their letter first. Character by character, the result has as many characters and the same
+    \w, \s and \d (and ASCII punctuation) as the text. So a pattern of lower-case words, \s, \w and
+    punctuation finds in it, without re.I, what it finds in the text with re.I; and without re.I, re
+    rules an alternative out by its first letter: several times faster.
+    """
+    if not text.isascii() and _CASE_EXTRA_CHAR.search(text):
+        text = text.translate(_CASE_EXTRAS_TO_ASCII)
+    return text.lower()
+
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+# What may stand before a byline marker besides a date: `2 hours ago`, `Nov 5 2019` (see _byline_body).
+_SHORT_DATE_PREFIX = re.compile(r"[\w\s.,:]{0,40}(ago|\d{4})", re.I)
 _NAME_ROLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|,\s+")
 _ROLE_SEPARATOR_CHAR = re.compile("[|–—,-]")  # what every _NAME_ROLE_SEPARATOR holds
 _PAGE_WORD_SEPARATOR = re.compile(r"[|·•]")
+# Every _BY marker, _CREDIT_BY and _PAGE_WORDS match holds one of these words (in any case): a text
+# without them is neither a byline nor page furniture, whatever _byline_body and _page_words_only say.
+_MARKER_WORDS = (
+    *("by", "von", "por", "par", "oleh"),  # _BY, _CREDIT_BY
+    *("read", "staff", "updated", "published", "posted", "share", "comment"),  # _PAGE_WORDS
+)
+_MARKER_WORD = re.compile("|".join(_MARKER_WORDS))  # for _fold_case(text)
 # Where the names of a byline stop: a date, a time, "Updated", "on <site>", a weekday.
 _BYLINE_END = re.compile(
     r"\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:updated|published|posted|publiziert|publié|publicado|"
@@ -149,29 +205,29 @@ _BYLINE_END = re.compile(
 )
 _BYLINE_SEPARATOR = re.compile(r"\s+[|•·–—-]\s+|\s*[|;]\s*|(?<=[a-z]{2})\.\s+")  # "Name. Outlet": not "E. Name"
 # "Jane Doe | Reporter", "Jane Doe, Staff Writer": a name followed by a newsroom role.
-_ROLE = re.compile(
-    r"^(?:(?:senior|staff|chief|political|special|foreign|investigative|contributing|guest|science|health|"
-    r"business|sports|white house|deputy|managing|associate|executive)\s+)*(?:reporter|correspondent|writer|"
-    r"editor|columnist|contributor|journalist|producer|analyst|author)s?\b",
-    re.I,
+_ROLE_QUALIFIERS = (
+    "senior|staff|chief|political|special|foreign|investigative|contributing|guest|science|health|"
+    "business|sports|white house|deputy|managing|associate|executive"
 )
+_ROLES = "reporter|correspondent|writer|editor|columnist|contributor|journalist|producer|analyst|author"
+_ROLE = re.compile(rf"^(?:{_by_first_letter(_ROLE_QUALIFIERS)}\s+)*{_by_first_letter(_ROLES)}s?\b", re.I)
 # Words that are never part of a person's name: page furniture and English function words
 # ("The Impeachment Clock" is a headline, "Staff Writer" a role).
-_NOT_NAME_WORD = re.compile(
-    r"^(?:staff|published|updated|posted|minutes?|min|read|admin|editors?|editorial|contributor|guest|anonymous|"
-    r"unknown|share|comments?|follow|email|team|desk|newsroom|subscribe|view|posts?|the|a|an|of|in|on|for|to|"
-    r"with|at|from|is|are|was|how|why|what|when|who|new|my|our|your|this|that|not|no|all|more|about|after|"
-    r"us|me|we|you|it|watch|watched|must|just|see|sign|log|privacy|terms|home|menu|search|skip|main|content|top|"
-    r"back|next|previous|contact|help|print|article|video|photos?|image|gallery|live|latest|news|opinion)$",
-    re.I,
+_NOT_NAME_WORDS = (
+    "staff|published|updated|posted|minutes?|min|read|admin|editors?|editorial|contributor|guest|anonymous|"
+    "unknown|share|comments?|follow|email|team|desk|newsroom|subscribe|view|posts?|the|a|an|of|in|on|for|to|"
+    "with|at|from|is|are|was|how|why|what|when|who|new|my|our|your|this|that|not|no|all|more|about|after|"
+    "us|me|we|you|it|watch|watched|must|just|see|sign|log|privacy|terms|home|menu|search|skip|main|content|top|"
+    "back|next|previous|contact|help|print|article|video|photos?|image|gallery|live|latest|news|opinion"
 )
-_OUTLET_WORDS = re.compile(
-    r"\b(news|press|reuters|associated|agency|agence|service|times|post|journal|magazine|media|"
-    r"network|daily|wire|bureau|staff|department|ministry|office|institute|university|"
-    r"correspondent|reporter|writer|editor|contributor|afp|ap|dpa|upi|cnn|bbc|international|today|tribune|herald|"
-    r"gazette|chronicle|observer|telegraph|guardian|insider|radio|tv|television|channel|online|weekly|group|llc|inc)\b",
-    re.I,
+_NOT_NAME_WORD = re.compile(f"^{_by_first_letter(_NOT_NAME_WORDS)}$", re.I)
+_OUTLET_NAMES = (
+    "news|press|reuters|associated|agency|agence|service|times|post|journal|magazine|media|"
+    "network|daily|wire|bureau|staff|department|ministry|office|institute|university|"
+    "correspondent|reporter|writer|editor|contributor|afp|ap|dpa|upi|cnn|bbc|international|today|tribune|herald|"
+    "gazette|chronicle|observer|telegraph|guardian|insider|radio|tv|television|channel|online|weekly|group|llc|inc"
 )
+_OUTLET_WORDS = re.compile(rf"\b({_by_first_letter(_OUTLET_NAMES)})\b", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et|y|e)\s+|\s*&\s*)\s*", re.I)
 _NAME_PARTICLES = frozenset(
     ["de", "van", "von", "der", "den", "da", "del", "della", "la", "le", "du", "bin", "al", "ibn", "ter", "dos", "das"]
@@ -188,26 +244,44 @@ _CREDIT_BY = re.compile(
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Wrapper phrases that name the subscriber an e-mail went to.
+# Searched in _fold_case(text), which makes it match in any case as re.I would; each phrase opens with
+# a plain letter, so that re skips ahead to the places where one can start.
 _RECIPIENT = re.compile(
-    r"(?:sent|delivered|addressed|forwarded)\s+to\s*:?\s*(?:<a[^>]*>)?[\w.+-]+@|subscribed\s+as\s+[\w.+-]+@|"
-    r"(?:recipient|to|email address)\s*:\s*[\w.+-]+@|you are receiving this",
-    re.I,
+    "|".join(
+        [
+            *(
+                rf"{verb}\s+to\s*:?\s*(?:<a[^>]*>)?[\w.+-]+@"
+                for verb in ("sent", "delivered", "addressed", "forwarded")
+            ),
+            r"subscribed\s+as\s+[\w.+-]+@",
+            *(rf"{label}\s*:\s*[\w.+-]+@" for label in ("recipient", "to", "email address")),
+            "you are receiving this",
+        ]
+    )
 )
-_CALL_TO_ACTION = re.compile(
-    r"^(?:click|tap|read|watch|listen|subscribe|sign up|download|follow|share|print|email|e-mail|save|comment|"
-    r"leave a|join|log in|sign in|register|support|donate|advertisement)\b",
-    re.I,
+_CALLS_TO_ACTION = (
+    "click|tap|read|watch|listen|subscribe|sign up|download|follow|share|print|email|e-mail|save|comment|"
+    "leave a|join|log in|sign in|register|support|donate|advertisement"
 )
+_CALL_TO_ACTION = re.compile(rf"^{_by_first_letter(_CALLS_TO_ACTION)}\b", re.I)
 _HANDLE_TAIL = re.compile(r"\s*@\w+$")
 _COMMENTS_HEADING = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|thoughts on\b|leave a (?:reply|comment))", re.I
 )
+# `Caption text (Photo: Jane Doe)`, `Caption text (AFP/Jane Doe)`: a picture word (any case) or an agency
+# (this case) in the parenthesis that closes the line.
+_PICTURE_WORDS = ("photo", "photograph", "image", "credit", "courtesy", "illustration", "video", "graphic")
+_PAREN_AGENCIES = (
+    *("AFP", "AP", "Reuters", "Getty Images", "EPA", "Xinhua", "Anadolu Agency", "Bloomberg", "Shutterstock"),
+    *("File", "File photo"),
+)
 _PAREN_CREDIT = re.compile(
-    r"^(?P<caption>.{20,}?)\s*\((?P<credit>[^()]*\b(?:photo|photograph|image|credit|courtesy|"
-    r"illustration|video|graphic)\b[^()]*|(?-i:AFP|AP|Reuters|Getty Images|EPA|Xinhua|Anadolu Agency|Bloomberg|"
-    r"Shutterstock|File|File photo)(?:/[^()]{1,40})?)\)\s*$",
+    r"^(?P<caption>.{20,}?)\s*\((?P<credit>[^()]*\b(?:" + "|".join(_PICTURE_WORDS) + r")\b[^()]*|"
+    r"(?-i:" + "|".join(_PAREN_AGENCIES) + r")(?:/[^()]{1,40})?)\)\s*$",
     re.I,
 )
+# Every _PAREN_CREDIT credit that opens with no agency holds one of these (see _may_be_paren_credit).
+_PICTURE_WORD_HINT = _words_hint(list(_PICTURE_WORDS))
 _CREDIT_LINE = re.compile(
     r"^(?:photo\s*credit|image\s*credit|credit|photo|photograph|image|picture|source|foto)s?\s*:\s*(?P<credit>.+)$",
     re.I,
@@ -221,6 +295,7 @@ _AGENCY_CREDIT = re.compile(
 _VIA_HINT = _words_hint(["via"])
 _IMAGE_ID = re.compile(r"^(?:virin|image id|photo id)\s*:\s*(?P<id>\S+)$", re.I)
 _SENTENCE_END = tuple(".!?")
+_TEXT = attrgetter("text")  # for C-level loops over lines (map), cheaper than Python loops
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -295,7 +370,9 @@ def _date_line_on(text: str, today: dt.date) -> str | None:
     # "updated" in the lower-cased text: what _UPDATED_TAIL needs, found many times faster than by the pattern.
     head = _UPDATED_TAIL.split(text, maxsplit=1)[0] if "updated" in text.lower() else text
     whole = _only_date(head or text, today)
-    if whole or not _DATE_SEGMENT_MARK.search(text) or not _DATE_SEGMENTS.search(text):
+    # A word that survives the date cleanup (see _holds_other_words) lies in one of the segments, as the
+    # separators hold no word characters: that segment is no date, so neither is the line.
+    if whole or not _DATE_SEGMENT_GAP.search(text) or _holds_other_words(text):
         return whole
     # `Updated Jun. 8, 2019 8:21 am ET / Original Jun. 8, 2019`: every segment a date; the original wins.
     segments = [segment for segment in _DATE_SEGMENTS.split(text) if segment.strip()]
@@ -314,15 +391,31 @@ def _only_date(text: str, today: dt.date) -> str | None:
 
 
 def _holds_other_words(text: str) -> bool:
-    """Whether a word of the text survives _date_with_little_else's leftover with 4+ letters (see _WORD)."""
-    return any(map(_survives_date_cleanup, _WORD.findall(text)))
+    """Whether a word of the text survives _date_with_little_else's leftover with 4+ letters (see _PLAIN_WORD).
+
+    The plain words are found one at a time (finditer), numbers and short words passed over by re:
+    in a sentence an early word survives, and the rest of the text is never scanned."""
+    return any(map(_survives_date_cleanup, map(re.Match.group, _PLAIN_WORD.finditer(text))))
+
+
+def _by_tail(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The words (none shorter than _DATE_WORD_TAIL) by their last _DATE_WORD_TAIL letters: a word
+    ending with one of them ends with those letters."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[-_DATE_WORD_TAIL:], []).append(word)
+    return {tail: tuple(group) for tail, group in groups.items()}
+
+
+# The few date words a plain word may end with, by its last letters: fewer to try than all of them.
+_DATE_WORD_ENDS_BY_TAIL = _by_tail(_DATE_WORD_ENDS)
 
 
 def _survives_date_cleanup(word: str) -> bool:
-    if len(word) < 4 or not word.isascii() or not word.isalpha():
-        return False  # not a plain word
+    """Whether a plain word (_PLAIN_WORD) stays whole in the leftover of _date_with_little_else."""
     lowered = word.lower()
-    if lowered.endswith(_DATE_WORD_ENDS) or lowered.startswith(_DATE_PREFIX_STARTS):
+    ends = _DATE_WORD_ENDS_BY_TAIL.get(lowered[-_DATE_WORD_TAIL:], ())
+    if lowered.endswith(ends) or lowered.startswith(_DATE_PREFIX_STARTS):
         return False
     return not _DATE_FILLER.fullmatch(word)
 
@@ -358,8 +451,8 @@ def parse_byline(text: str) -> Byline | None:
     Also reads a bare value (`Jane Doe; John Roe` from a meta tag). Parsing stops at a date, a
     time or words such as "Updated", so that `By A Monday, May 5` gives only A.
     """
-    text = re.sub(r"\s+", " ", text).strip(" |-–—")
-    if "@" in text and not re.search(r"\s", text):
+    text = _WHITESPACE_RUN.sub(" ", text).strip(" |-–—")
+    if "@" in text and not _WHITESPACE_RUN.search(text):
         return None  # an e-mail address or a handle, never a byline
     body = _byline_body(text)
     if body is None:
@@ -403,15 +496,15 @@ def _byline_body(text: str) -> str | None:
         return None
     for match in _BY.finditer(text):
         prefix = text[: match.start()].strip(" |-–—•·,")
-        if not prefix or find_date(prefix) or re.fullmatch(r"[\w\s.,:]{0,40}(ago|\d{4})", prefix, re.I):
+        if not prefix or find_date(prefix) or _SHORT_DATE_PREFIX.fullmatch(prefix):
             return match.group("names")
     return None
 
 
 def is_person_name(text: str) -> bool:
     """Two to five capitalised words, none of them a role, an outlet word or a page word."""
-    words = text.split()
-    if not 1 < len(words) <= 5 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+    words = text.split(maxsplit=NAME_MAX_WORDS)  # more than NAME_MAX_WORDS words: no name, whatever the rest
+    if not 1 < len(words) <= NAME_MAX_WORDS or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
         return False  # the cheap tests first: most lines fail them
     if _OUTLET_WORDS.search(text) or any(map(str.isdigit, text)):
         return False
@@ -420,7 +513,7 @@ def is_person_name(text: str) -> bool:
 
 def byline_in_line(text: str) -> Byline | None:
     """A byline stated by a line: `By ...`, `date | By ...`, or `Jane Doe | Reporter`."""
-    if len(text.split()) > BYLINE_MAX_WORDS:
+    if _more_words_than(text, BYLINE_MAX_WORDS):
         return None
     if _byline_body(text) is not None:
         return parse_byline(text)
@@ -447,22 +540,30 @@ def extract_caption_blocks(doc: Document) -> None:
     may already have dropped it as "not prose": such lines are still read (a caption is metadata
     whatever the classifier thought of it), but never lines a rule dropped or lines far from the body.
     """
-    lines = doc.lines
-    first = next((index for index, line in enumerate(lines) if line.keep), None)
-    if first is None:
+    _extract_caption_blocks(doc, _kept_indexes(doc.lines))
+
+
+def _extract_caption_blocks(doc: Document, kept: list[int]) -> None:
+    """extract_caption_blocks, given the indexes of the kept lines."""
+    if not kept:
         return
-    last = next(index for index in range(len(lines) - 1, -1, -1) if lines[index].keep)
-    start = max(0, first - CAPTION_HEADER_LINES)
-    # The few lines a credit shape could match, picked in C-level loops (map, compress): most lines are prose.
-    for index in compress(
-        range(start, last + 1), map(_may_hold_credit, [line.text for line in lines[start : last + 1]])
-    ):
+    lines = doc.lines
+    start, stop = max(0, kept[0] - CAPTION_HEADER_LINES), kept[-1] + 1
+    # The few lines a credit shape could match. Most lines are prose, with a full stop and no ")" or ":",
+    # or short, with no "/" and no "v": what _may_hold_credit needs turns them away before any function call.
+    candidates = [
+        index
+        for index, text in enumerate(map(_TEXT, lines[start:stop]), start)
+        if (")" in text or ":" in text or ("." not in text and ("/" in text or "v" in text or "V" in text)))
+        and _may_hold_credit(text)
+    ]
+    for index in candidates:
         line = lines[index]
         if not line.keep and line.decider is not Decider.CLASSIFIER:
             continue
         text = line.text
         # Each credit shape is tried only where it can match (see _may_hold_credit).
-        paren = _PAREN_CREDIT.match(text) if text.rstrip().endswith(")") else None
+        paren = _PAREN_CREDIT.match(text) if _may_be_paren_credit(text) else None
         if paren:
             doc.images.append(Image(caption=paren.group("caption").strip(), credit=paren.group("credit").strip()))
             line.drop("metadata: caption", Decider.METADATA)
@@ -474,10 +575,32 @@ def extract_caption_blocks(doc: Document) -> None:
             doc.images.append(_caption_block(lines, index, credit.group("credit").strip()))
 
 
+def _kept_indexes(lines: list[Line]) -> list[int]:
+    """The indexes of the kept lines."""
+    return [index for index, line in enumerate(lines) if line.keep]
+
+
+def _still_kept(lines: list[Line], kept: list[int]) -> list[int]:
+    """Those of the indexes `kept` whose lines are still kept."""
+    return [index for index in kept if lines[index].keep]
+
+
 def _may_hold_credit(text: str) -> bool:
     """Whether a credit shape could match, in str tests, which cost less than one regular expression:
     `... (credit)` ends with ")", a credit line has a colon; for an agency credit see _may_be_agency_credit."""
     return ")" in text or ":" in text or _may_be_agency_credit(text)
+
+
+def _may_be_paren_credit(text: str) -> bool:
+    """Whether _PAREN_CREDIT could match. Its credit fills the parenthesis that ends the text (only
+    whitespace after it) and holds no parenthesis itself, so it is what follows the last "(": a
+    credit that opens with an agency name, or one naming a picture word (found by a hint, any case).
+    Most lines end with neither ")" nor whitespace: two tests of their last character say no."""
+    stripped = text.rstrip() if text[-1:].isspace() else text
+    if not stripped.endswith(")"):
+        return False
+    credit = stripped[stripped.rfind("(") + 1 : -1]
+    return credit.startswith(_PAREN_AGENCIES) or _PICTURE_WORD_HINT.search(credit) is not None
 
 
 def _may_be_agency_credit(text: str) -> bool:
@@ -523,8 +646,13 @@ def drop_recipient_lines(doc: Document) -> None:
     A short wrapper line naming the recipient leaves the body; in a longer line (a table that
     the extractor flattened into one line) only the address goes.
     """
-    for line in doc.lines:
-        if not line.keep or "@" not in line.text or not _RECIPIENT.search(line.text):
+    _drop_recipient_lines(doc.lines, _kept_indexes(doc.lines))
+
+
+def _drop_recipient_lines(lines: list[Line], kept: list[int]) -> None:
+    """drop_recipient_lines, given the indexes of the kept lines."""
+    for line in map(lines.__getitem__, kept):
+        if "@" not in line.text or not _RECIPIENT.search(_fold_case(line.text)):
             continue
         if len(line.text) <= RECIPIENT_LINE_MAX_CHARS:
             line.drop("metadata: recipient address", Decider.METADATA)
@@ -534,24 +662,27 @@ def drop_recipient_lines(doc: Document) -> None:
 
 def extract_text_metadata(doc: Document) -> None:
     """Fill title, date, byline and images from the lines around and inside the body."""
-    drop_recipient_lines(doc)
-    extract_caption_blocks(doc)
-    kept = [i for i, line in enumerate(doc.lines) if line.keep]
+    kept = _kept_indexes(doc.lines)  # these steps only drop lines: the kept ones are found once, then filtered
+    _drop_recipient_lines(doc.lines, kept)
+    kept = _still_kept(doc.lines, kept)
+    _extract_caption_blocks(doc, kept)
+    kept = _still_kept(doc.lines, kept)
     if not kept:
         return
     first = next((i for i in kept if (doc.lines[i].score or 0) > 0), kept[0])
     meta = _MetaTexts()
     title_index = _header_inside_body(doc, kept, meta)
     if title_index is None:
-        title_index = _title_above_meta(doc, first, meta)
-    if title_index is None:
-        title_index = _repeated_title(doc, first)
+        possible_titles = _PossibleTitles(doc.lines)  # shared by both searches: they read the same lines
+        title_index = _title_above_meta(doc, first, meta, possible_titles)
+        if title_index is None:
+            title_index = _repeated_title(doc, first, possible_titles)
     if title_index is not None and doc.title is None:
         doc.title = doc.lines[title_index].text
         doc.lines[title_index].drop("metadata: title", Decider.METADATA)
     _search_header(doc, first, meta, stop=title_index if title_index is not None else -1)
     _search_footer(doc, kept[-1])
-    _take_dateline(doc)
+    _take_dateline(doc, kept)
 
 
 def _search_header(doc: Document, first: int, meta: _MetaTexts, stop: int = -1) -> None:
@@ -575,7 +706,7 @@ def _search_header(doc: Document, first: int, meta: _MetaTexts, stop: int = -1) 
         text = line.text
         seen += not _header_filler(text)
         is_date = False
-        maybe_meta = meta[text] or "@" in text
+        maybe_meta = "@" in text or meta[text]
         if maybe_meta and doc.byline is None and (byline := _header_byline(doc, index, stop, below_is_date)):
             _set_byline(doc, byline)
             if doc.date is None and (found := find_date(text)):
@@ -602,18 +733,23 @@ def _header_byline(doc: Document, index: int, stop: int, below_is_date: bool) ->
     text = doc.lines[index].text
     if byline := byline_in_line(text):
         return byline
+    if (name := _bare_name(text)) is None:
+        return None  # the common case: whether the line is next to the header does not matter
     next_to_header = below_is_date or index - 1 == stop or (index > 0 and is_date_line(doc.lines[index - 1].text))
-    return _bare_name_byline(text, bool(next_to_header))
+    return Byline([name], None) if next_to_header else None
 
 
-def _title_above_meta(doc: Document, first: int, meta: _MetaTexts) -> int | None:
+def _title_above_meta(doc: Document, first: int, meta: _MetaTexts, possible_titles: _PossibleTitles) -> int | None:
     """The heading right above the article's dateline or byline block, nearest to the body first.
 
     Headers put furniture ("Print this article", "Sharing is caring!", a caption) between the
     byline and the body, but almost never between the headline and the byline.
+    Only a line with a possible headline a few lines above it can lead to one (see _PossibleTitles):
+    the costly meta-line test is asked of no other line.
     """
     for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
-        if not _meta_line(doc.lines[index], meta):
+        above = range(max(0, index - TITLE_ABOVE_META_LINES), index)
+        if not any(map(possible_titles.__getitem__, above)) or not _meta_line(doc.lines[index], meta):
             continue
         for above in range(index - 1, max(-1, index - TITLE_ABOVE_META_LINES - 1), -1):
             line = doc.lines[above]
@@ -623,6 +759,22 @@ def _title_above_meta(doc: Document, first: int, meta: _MetaTexts) -> int | None
                 return above
             break
     return None
+
+
+class _PossibleTitles(dict):
+    """Whether each line, by index, may be the headline: the cheap part of what the title searches ask
+    of one (no rule dropped it, the classifier did not take it for prose, and it has a headline's
+    shape, which _heading_like asks first). Found when first asked: the search mostly stops a few lines up.
+    """
+
+    def __init__(self, lines: list[Line]):
+        super().__init__()
+        self.lines = lines
+
+    def __missing__(self, index: int) -> bool:
+        line = self.lines[index]
+        self[index] = found = line.decider is not Decider.RULE and (line.score or 0) <= 0 and _heading_shape(line.text)
+        return found
 
 
 def _header_inside_body(doc: Document, kept: list[int], meta: _MetaTexts) -> int | None:
@@ -635,7 +787,8 @@ def _header_inside_body(doc: Document, kept: list[int], meta: _MetaTexts) -> int
     `kept` are the indexes of the kept lines, before this step.
     """
     top = kept[:BODY_TOP_LINES]
-    found = next((k for k, i in enumerate(top) if meta[doc.lines[i].text]), None)
+    texts = [doc.lines[index].text for index in top]
+    found = next((k for k in range(_meta_line_reach(texts)) if meta[texts[k]]), None)
     if found is None:
         return None
     title = None
@@ -653,6 +806,22 @@ def _header_inside_body(doc: Document, kept: list[int], meta: _MetaTexts) -> int
         if index != title:
             _take_meta(doc, doc.lines[index])
     return title
+
+
+def _meta_line_reach(texts: list[str]) -> int:
+    """How many of the top texts _header_inside_body needs to ask whether they are meta lines.
+
+    The first meta line decides, and it leads somewhere only if it opens the texts or the text right
+    above it may be the headline (_heading_shape, the cheap part of _heading_like) that every text
+    further up repeats. A first meta line further down ends the search with nothing, as does none.
+    """
+    reach = min(1, len(texts))
+    for k in range(1, len(texts)):
+        headline = texts[k - 1]
+        repeated = all(headline in text for text in texts[: k - 1])
+        if repeated and _heading_shape(headline) and not headline.endswith(_SENTENCE_END):
+            reach = k + 1
+    return reach
 
 
 def _take_meta(doc: Document, line: Line) -> None:
@@ -685,48 +854,52 @@ def _meta_text(text: str) -> bool:
     """The text of a dateline, a byline or header furniture (a date line may be long: two stamps)."""
     if is_date_line(text):
         return True
-    words = len(text.split())
+    words = len(text.split(maxsplit=BYLINE_MAX_WORDS))  # the count, up to BYLINE_MAX_WORDS + 1
     if words > BYLINE_MAX_WORDS:
         return False
     # byline_in_line(text) or _page_words_line(text), sharing their work: a byline marker makes either true.
-    if _byline_body(text) is not None or _name_and_role(text) or _page_words_only(text):
+    # Both need a marker word (_MARKER_WORDS), which one search finds or rules out first.
+    if _MARKER_WORD.search(_fold_case(text)) and (_byline_body(text) is not None or _page_words_only(text)):
+        return True
+    if _name_and_role(text):
         return True
     return words <= BARE_NAME_MAX_WORDS and is_person_name(text)
 
 
-def _repeated_title(doc: Document, first: int) -> int | None:
+def _repeated_title(doc: Document, first: int, possible_titles: _PossibleTitles) -> int | None:
     """The heading above the body that the page repeats elsewhere: in its <title> line, a breadcrumb,
     or an e-mail wrapper's subject line. A page names its own story twice; a menu entry or a
     teaser near the top rarely sits in the page title too. The nearest such heading wins.
+    `possible_titles` rules out (cheaply) the lines that are no heading or that a rule or the classifier took.
     """
-    page = "\n".join(line.text for line in doc.lines)
+    page = None  # the whole text, built for the first heading found
     for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
-        line = doc.lines[index]
-        if line.decider is Decider.RULE or (line.score or 0) > 0 or not _heading_like(line.text):
+        if not possible_titles[index] or not _heading_like(doc.lines[index].text):
             continue
+        page = page if page is not None else "\n".join(map(_TEXT, doc.lines))
         # Its own line is one occurrence; a text line holds no line break, so no occurrence spans two lines.
-        if page.count(line.text) > 1:
+        if page.count(doc.lines[index].text) > 1:
             return index
     return None
 
 
 def _header_filler(text: str) -> bool:
     """Share buttons, bullets, counters and handles: header lines that say nothing."""
-    return text.startswith(("•", "*", "·", "@")) or len(text.split()) <= FILLER_MAX_WORDS
+    return text.startswith(("•", "*", "·", "@")) or not _more_words_than(text, FILLER_MAX_WORDS)
 
 
-def _bare_name_byline(text: str, next_to_header: bool) -> Byline | None:
-    """`Mike Wuerthele` on its own line next to the dateline or right under the headline: the author,
+def _bare_name(text: str) -> str | None:
+    """`Mike Wuerthele` on its own line: next to the dateline or right under the headline, the author
     named without "By" (a Twitter handle glued to it, `Jane Doe@janedoe`, is dropped)."""
     name = _HANDLE_TAIL.sub("", text).strip()
-    if next_to_header and len(name.split()) <= BARE_NAME_MAX_WORDS and is_person_name(name):
-        return Byline([name], None)
+    if not _more_words_than(name, BARE_NAME_MAX_WORDS) and is_person_name(name):
+        return name
     return None
 
 
 def _page_words_line(text: str) -> bool:
     """`Posted on 2024-07-02 by admin`, `Staff | 4 Minute Read`: header furniture, neither title nor byline."""
-    if len(text.split()) > BYLINE_MAX_WORDS:
+    if _more_words_than(text, BYLINE_MAX_WORDS):
         return False
     return _byline_body(text) is not None or _page_words_only(text)
 
@@ -750,8 +923,9 @@ def _search_footer(doc: Document, last: int) -> None:
             return
 
 
-def _take_dateline(doc: Document) -> None:
-    first = next((line for line in doc.lines if line.keep), None)
+def _take_dateline(doc: Document, kept: list[int]) -> None:
+    """`kept`: indexes that hold every kept line (this step comes last; earlier ones only drop lines)."""
+    first = next((line for line in map(doc.lines.__getitem__, kept) if line.keep), None)
     if first is None:
         return
     split = split_dateline(first.text)
@@ -766,13 +940,25 @@ def _set_byline(doc: Document, byline: Byline) -> None:
 
 
 def _heading_like(text: str) -> bool:
-    words = text.split()
-    if "@" in text:
-        return False  # an address or a handle, never a headline
-    if not TITLE_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS or text.startswith(("•", "*", "-", "·")):
+    if not _heading_shape(text):
         return False
+    words = text.split()
     if _CALL_TO_ACTION.match(text) or sum(w.isdigit() for w in words) > TITLE_MAX_NUMBER_SHARE * len(words):
         return False  # "CLICK FOR RESULTS", a table row such as "40 Casey Mears 1 0 0 0 0"
     if len(words) <= TITLE_MIN_WORDS and is_person_name(text):
         return False  # "Adam Clark Estes" above a dateline is the author, not the headline
-    return not text.endswith((".", ":", ";", ",")) and is_date_line(text) is None and _byline_body(text) is None
+    return is_date_line(text) is None and _byline_body(text) is None
+
+
+def _heading_shape(text: str) -> bool:
+    """The str tests of _heading_like, cheap: 3 to 30 words, no "@" (an address or a handle, never a
+    headline), no bullet in front, no sentence punctuation at the end. A long text is split only
+    as far as TITLE_MAX_WORDS + 1 words."""
+    if "@" in text or text.startswith(("•", "*", "-", "·")) or text.endswith((".", ":", ";", ",")):
+        return False
+    return TITLE_MIN_WORDS <= len(text.split(maxsplit=TITLE_MAX_WORDS)) <= TITLE_MAX_WORDS
+
+
+def _more_words_than(text: str, limit: int) -> bool:
+    """len(text.split()) > limit, without splitting a long text (a paragraph) further than limit + 1 words."""
+    return len(text.split(maxsplit=limit)) > limit
