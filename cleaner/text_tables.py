@@ -12,6 +12,7 @@ of its first LANGUAGE_SAMPLE_WORDS words.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -83,6 +84,7 @@ KEYWORD_GROUPS = {
 HASH_BASE = 0x9E3779B1  # odd: invertible modulo 2**32, so a word's hash does not depend on its position
 HASH_MIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)  # splitmix64: a character's random value
 HASH_MASK = np.uint64(0xFFFFFFFF)  # hashes are 32-bit: see span_key
+VOTE_UNIT = math.lcm(*range(1, len(CANDIDATE_LANGUAGES) + 1))  # a word in k stoplists votes 1/k of it in each
 BMP = 0x10000  # the character table covers the Basic Multilingual Plane; other characters have no flag
 
 # Character flags. A character's "kind" is its combination of flags: one byte per character of a page.
@@ -309,7 +311,7 @@ class Lexicon:
 
     everything: WordTable
     languages: np.ndarray  # (everything's rows,) uint32: bit j set when CANDIDATE_LANGUAGES[j]'s list holds the word
-    share: np.ndarray  # (everything's rows,) float32: 1 / the number of lists holding the word (its vote in each)
+    vote: np.ndarray  # (everything's rows,) int64: VOTE_UNIT / the number of lists holding the word (its vote in each)
     per_language: dict[str | None, WordTable]  # None: the keywords only
 
 
@@ -324,9 +326,9 @@ def lexicon() -> Lexicon:
     keywords = {word: i + 1 for i, words in enumerate(KEYWORD_GROUPS.values()) for word in words}
     everything = WordTable.of(stoplists, keywords)
     languages = everything.member @ (1 << np.arange(len(CANDIDATE_LANGUAGES), dtype=np.uint64))
-    share = (1 / np.maximum(everything.member.sum(axis=1), 1)).astype(np.float32)
+    vote = VOTE_UNIT // np.maximum(everything.member.sum(axis=1), 1)
     per_language = {language: WordTable.of({language: stoplists[language]}, keywords) for language in stoplists}
-    return Lexicon(everything, languages.astype(np.uint32), share, {None: WordTable.of({}, keywords), **per_language})
+    return Lexicon(everything, languages.astype(np.uint32), vote, {None: WordTable.of({}, keywords), **per_language})
 
 
 def page_language(keys: np.ndarray) -> str | None:
@@ -339,27 +341,30 @@ def page_language(keys: np.ndarray) -> str | None:
     """
     lexicon_ = lexicon()
     table = lexicon_.everything
-    index = _language_index(keys, table.slots, table.stopword, lexicon_.languages, lexicon_.share)
+    index = _language_index(keys, table.slots, table.stopword, lexicon_.languages, lexicon_.vote)
     return CANDIDATE_LANGUAGES[index] if index >= 0 else None
 
 
 @numba.njit(cache=True, nogil=True)
-def _language_index(keys, slots, stopword, languages, share):
-    """page_language's choice as a position in CANDIDATE_LANGUAGES, -1 for none."""
-    ordered = np.sort(keys)
-    totals = np.zeros(len(CANDIDATE_LANGUAGES), np.float32)
-    covered, i = 0, 0
-    while i < len(ordered):
-        j = i + 1
-        while j < len(ordered) and ordered[j] == ordered[i]:
-            j += 1
-        row = find_row(slots, ordered[i])
-        if stopword[row]:
-            covered += j - i
+def _language_index(keys, slots, stopword, languages, vote):
+    """page_language's choice as a position in CANDIDATE_LANGUAGES, -1 for none.
+
+    Votes are whole multiples of 1/VOTE_UNIT, so their sums are exact whatever the order of the
+    words: two languages that share every stopword of the page tie exactly (the first listed wins).
+    """
+    totals = np.zeros(len(CANDIDATE_LANGUAGES), np.int64)
+    voted = np.zeros(len(stopword), np.bool_)
+    covered = 0
+    for key in keys:
+        row = find_row(slots, key)
+        if not stopword[row]:
+            continue
+        covered += 1
+        if not voted[row]:  # distinct words vote, once each
+            voted[row] = True
             for language in range(len(CANDIDATE_LANGUAGES)):
                 if languages[row] >> language & 1:
-                    totals[language] += share[row]
-        i = j
+                    totals[language] += vote[row]
     if not len(keys) or covered < LANGUAGE_MIN_SHARE * len(keys):
         return -1
     return np.argmax(totals)
