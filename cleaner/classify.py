@@ -31,6 +31,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 
 import numba
 import numpy as np
@@ -72,6 +73,7 @@ PROSE_MIN_WORDS = 15  # a paragraph: at least this many words ...
 PROSE_MIN_STOPWORDS = 0.3  # ... this share of them stopwords of the page's language, and a sentence end
 EDGE_MAX_WORDS = 16  # a region's edge line shorter than this that ends no sentence is trimmed ...
 TRIM_MAX_LINES = 3  # ... at most this many per edge (site name, headline, dateline; more would eat a table or a list)
+LOG_CHARS = COLUMN["log_chars"]
 SENTENCE_END = tuple('.!?"”’»)。！？')
 MODEL_RESOURCE = "text_classifier.json"
 
@@ -97,6 +99,9 @@ class Trees:
             np.array(data["leaf"], dtype=np.float64),
             int(data["depth"]),
         )
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        return self.feature, self.threshold, self.leaf, self.depth
 
     @classmethod
     def none(cls) -> Trees:
@@ -175,9 +180,17 @@ def default_model() -> Model:
 def score_lines(texts: list[str], blank_before: list[bool], model: Model) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Stage-2 log-odds per line, the feature matrix (for explanations) and the page's language."""
     x, language = page_features(texts, blank_before)
-    z1 = model.stage1.score(x)
-    z2 = model.stage2.score(x, second_stage_features(z1, np.ascontiguousarray(x[:, COLUMN["log_chars"]])))
+    one, two = model.stage1, model.stage2
+    z2 = _two_stages(x, (one.weights, one.bias, *one.trees.arrays()), (two.weights, two.bias, *two.trees.arrays()))
     return z2, x, language
+
+
+@numba.njit(cache=True, nogil=True)
+def _two_stages(x, stage1, stage2):
+    """Stage 2's log-odds: stage 1 on the features, then stage 2 on the features and stage 1's verdicts around."""
+    z1 = _score_rows(x, *stage1)
+    second = second_stage_features(z1, x[:, LOG_CHARS].copy())
+    return _score_rows(np.concatenate((x, second), axis=1), *stage2)
 
 
 def regions(scores: np.ndarray, log_chars: np.ndarray) -> list[tuple[int, int]]:
@@ -403,12 +416,12 @@ def warm_up() -> None:
 
 def classify(lines: list[Line], model: Model | None = None) -> None:
     """Decide every line no rule decided: keep the body region(s), drop the rest, say why."""
-    open_lines = [line for line in lines if line.keep]
+    open_lines = list(filter(attrgetter("keep"), lines))  # C-level loops: a page has a few hundred lines
     if not open_lines:
         return
     model = model or default_model()
-    texts = [line.text for line in open_lines]
-    scores, x, _ = score_lines(texts, [line.blank_before for line in open_lines], model)
+    texts = list(map(attrgetter("text"), open_lines))
+    scores, x, _ = score_lines(texts, list(map(attrgetter("blank_before"), open_lines)), model)
     log_chars = x[:, COLUMN["log_chars"]]
     keep, inside, scores = decide(
         scores, log_chars, texts, np.expm1(x[:, COLUMN["log_words"]]), x[:, COLUMN["stopwords"]]

@@ -138,12 +138,13 @@ def _walk(root: Path, fields: JsonlFields | None) -> Iterator[Source]:
     # followlinks=False: a symlink loop in a crawl folder cannot make the walk endless.
     for folder, subfolders, files in os.walk(root, followlinks=False):
         subfolders.sort()
+        here = Path(folder)
+        prefix = here.relative_to(root).as_posix() + "/" if here != root else ""  # once per folder, not per file
         for name in sorted(files):
-            path = Path(folder) / name
             if is_document_name(name):
-                yield Source(id=path.relative_to(root).as_posix(), path=path)
+                yield Source(id=prefix + name, path=here / name)
             elif containers.container_kind(name) == "warc":
-                yield from containers.iter_container(path, path.relative_to(root).as_posix(), fields)
+                yield from containers.iter_container(here / name, prefix + name, fields)
 
 
 def is_document_name(name: str) -> bool:

@@ -93,7 +93,7 @@ def wrap_width(lines: list[Line]) -> int | None:
     and the top decile is the interpolation statistics.quantiles makes (its pure Python cost
     more than the rest).
     """
-    lengths = sorted([len(line.text) for line in lines if len(line.text) >= WRAP_LONG_LINE])
+    lengths = sorted(filter(WRAP_LONG_LINE.__le__, map(len, map(attrgetter("text"), lines))))
     if len(lengths) < WRAP_MIN_LINES:
         return None
     width = int(_top_decile(lengths))

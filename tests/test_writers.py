@@ -137,7 +137,7 @@ def test_record_fields_and_order_exactly():
 
 
 def test_record_is_one_line_of_unescaped_utf8():
-    line = record_line(full_doc())
+    line = record_line(full_doc()).decode("utf-8")
     assert line.endswith("\n") and line.count("\n") == 1
     assert "“quotes” and é" in line
 
