@@ -20,6 +20,7 @@ import orjson
 from cleaner.document import Document
 
 FORMATS = ("jsonl", "txt", "md")
+WRITE_BUFFER = 1 << 20  # bytes buffered before a binary output file is written to
 # Output files are readable by all, like any file a command writes (mkstemp alone gives 0600).
 OUTPUT_MODE = 0o644
 _INPUT_SUFFIXES = (".gz", ".html", ".htm", ".xhtml", ".txt", ".jsonl", ".warc")
@@ -39,7 +40,10 @@ def atomic_file(path: Path, temp_dir: Path | None = None, *, binary: bool = Fals
     handle, temp = tempfile.mkstemp(dir=temp_dir or path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(temp, OUTPUT_MODE)  # mkstemp makes the file private; output is meant to be read
-        opened = os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+        if binary:  # a large buffer: a record is often bigger than the default 8 KiB, a write call each
+            opened = os.fdopen(handle, "wb", WRITE_BUFFER)
+        else:
+            opened = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
         with opened as stream:
             yield stream
             stream.flush()
