@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -83,22 +83,24 @@ class Source:
         if self.data is not None:
             return self.data
         try:
-            info = self.path.stat()
-            if not stat.S_ISREG(info.st_mode):  # a FIFO would block the worker, /dev/zero never end
-                raise InputError("not a regular file (a FIFO, socket or device)")
-            if self.path.suffix.lower() == ".gz":
-                return _gunzip_capped(self.path)
-            if info.st_size > MAX_DOCUMENT_BYTES:
-                raise InputError(f"larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
-            return self.path.read_bytes()
+            # Non-blocking: opening a FIFO must not wait for a writer; fstat then turns it away.
+            with open(os.open(self.path, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0) as stream:
+                info = os.fstat(stream.fileno())
+                if not stat.S_ISREG(info.st_mode):  # a FIFO would block the worker, /dev/zero never end
+                    raise InputError("not a regular file (a FIFO, socket or device)")
+                if self.path.name.lower().endswith(".gz"):
+                    return _gunzip_capped(stream)
+                if info.st_size > MAX_DOCUMENT_BYTES:
+                    raise InputError(f"larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
+                return stream.readall()
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}") from error
 
 
-def _gunzip_capped(path: Path) -> bytes:
+def _gunzip_capped(raw: BinaryIO) -> bytes:
     chunks, total = [], 0
     try:
-        with gzip.open(path, "rb") as stream:
+        with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
             while chunk := stream.read(1 << 20):
                 total += len(chunk)
                 if total > MAX_DOCUMENT_BYTES:
