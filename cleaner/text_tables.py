@@ -84,6 +84,7 @@ KEYWORD_GROUPS = {
 HASH_BASE = 0x9E3779B1  # odd: invertible modulo 2**32, so a word's hash does not depend on its position
 HASH_MIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)  # splitmix64: a character's random value
 HASH_MASK = np.uint64(0xFFFFFFFF)  # hashes are 32-bit: see span_key
+LEXICON_FILTER_BITS = 19  # the top bits of a word's key index a bitmap of the lexicon's keys (64 KiB: in cache)
 VOTE_UNIT = math.lcm(*range(1, len(CANDIDATE_LANGUAGES) + 1))  # a word in k stoplists votes 1/k of it in each
 BMP = 0x10000  # the character table covers the Basic Multilingual Plane; other characters have no flag
 
@@ -312,6 +313,7 @@ class Lexicon:
     everything: WordTable
     languages: np.ndarray  # (everything's rows,) uint32: bit j set when CANDIDATE_LANGUAGES[j]'s list holds the word
     vote: np.ndarray  # (everything's rows,) int64: VOTE_UNIT / the number of lists holding the word (its vote in each)
+    present: np.ndarray  # (2**LEXICON_FILTER_BITS / 64,) uint64: bit set for the top bits of every word's key
     per_language: dict[str | None, WordTable]  # None: the keywords only
 
 
@@ -328,7 +330,17 @@ def lexicon() -> Lexicon:
     languages = everything.member @ (1 << np.arange(len(CANDIDATE_LANGUAGES), dtype=np.uint64))
     vote = VOTE_UNIT // np.maximum(everything.member.sum(axis=1), 1)
     per_language = {language: WordTable.of({language: stoplists[language]}, keywords) for language in stoplists}
-    return Lexicon(everything, languages.astype(np.uint32), vote, {None: WordTable.of({}, keywords), **per_language})
+    present = _key_bitmap(keys_of(sorted(set(keywords).union(*stoplists.values()))))
+    tables = {None: WordTable.of({}, keywords), **per_language}
+    return Lexicon(everything, languages.astype(np.uint32), vote, present, tables)
+
+
+def _key_bitmap(keys: np.ndarray) -> np.ndarray:
+    """A bit per value of a key's top LEXICON_FILTER_BITS bits, set when some key has them."""
+    top = keys >> np.uint32(32 - LEXICON_FILTER_BITS)
+    present = np.zeros(2**LEXICON_FILTER_BITS // 64, dtype=np.uint64)
+    np.bitwise_or.at(present, top >> 6, np.left_shift(np.uint64(1), (top & 63).astype(np.uint64)))
+    return present
 
 
 def page_language(keys: np.ndarray) -> str | None:
@@ -341,13 +353,16 @@ def page_language(keys: np.ndarray) -> str | None:
     """
     lexicon_ = lexicon()
     table = lexicon_.everything
-    index = _language_index(keys, table.slots, table.stopword, lexicon_.languages, lexicon_.vote)
+    index = _language_index(keys, lexicon_.present, table.slots, table.stopword, lexicon_.languages, lexicon_.vote)
     return CANDIDATE_LANGUAGES[index] if index >= 0 else None
 
 
 @numba.njit(cache=True, nogil=True)
-def _language_index(keys, slots, stopword, languages, vote):
+def _language_index(keys, present, slots, stopword, languages, vote):
     """page_language's choice as a position in CANDIDATE_LANGUAGES, -1 for none.
+
+    Most words of a page are in no stoplist: the bitmap `present` (in cache) turns most of them
+    away before the big table (a likely cache miss per lookup) is read.
 
     Votes are whole multiples of 1/VOTE_UNIT, so their sums are exact whatever the order of the
     words: two languages that share every stopword of the page tie exactly (the first listed wins).
@@ -356,6 +371,9 @@ def _language_index(keys, slots, stopword, languages, vote):
     voted = np.zeros(len(stopword), np.bool_)
     covered = 0
     for key in keys:
+        top = key >> np.uint32(32 - LEXICON_FILTER_BITS)
+        if not present[top >> 6] >> (top & 63) & 1:
+            continue
         row = find_row(slots, key)
         if not stopword[row]:
             continue
