@@ -16,7 +16,7 @@ The two stages are logistic regressions, stage 1 plus a few boosted trees on its
 catch what a linear score cannot: a long line that is a glued headline and summary, a title-case
 lead on a prose-length line); weights and trees ship in cleaner/models/text_classifier.json
 (`make train` rebuilds it from the labelled dev pages; see train/train_classifier.py). Inference
-is a few numpy products and gathers per page, all lines and all trees at once (Trees.score).
+is a few compiled calls per page (numba: _two_stages scores both stages, trees included).
 `Line.score` is the stage-2 log-odds plus REGION_BIAS (positive: prose; a dropped line never
 scores above 0) and `Line.reason` names the decision and p = sigmoid(score); within `explaining()`
 (for `cleaner explain`) it also gives the line's main features.

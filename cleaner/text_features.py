@@ -117,7 +117,7 @@ FEATURES = LOCAL_FEATURES + CONTEXT_FEATURES
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 # Positions as plain integers, for the compiled loops (numba reads module-level integers as constants).
-F_DIGIT, F_UPPER, F_LOWER, F_SEPARATOR = FLAG["digit"], FLAG["upper"], FLAG["lower"], FLAG["separator"]
+F_DIGIT, F_UPPER, F_LOWER = FLAG["digit"], FLAG["upper"], FLAG["lower"]
 F_SENTENCE, F_LINE_END, F_COLON = FLAG["sentence"], FLAG["line_end_mark"], FLAG["colon"]
 F_BULLET, F_NUMBERED_MARK = FLAG["bullet"], FLAG["numbered_mark"]
 CHAR_COUNT = {name: i for i, name in enumerate(CHAR_COUNTS)}
