@@ -40,6 +40,7 @@ from cleaner.document import Decider, Line
 from cleaner.text_features import (
     COLUMN,
     FEATURES,
+    L_LOG_CHARS,
     SECOND_STAGE_FEATURES,
     kadane,
     page_features,
@@ -73,7 +74,6 @@ PROSE_MIN_WORDS = 15  # a paragraph: at least this many words ...
 PROSE_MIN_STOPWORDS = 0.3  # ... this share of them stopwords of the page's language, and a sentence end
 EDGE_MAX_WORDS = 16  # a region's edge line shorter than this that ends no sentence is trimmed ...
 TRIM_MAX_LINES = 3  # ... at most this many per edge (site name, headline, dateline; more would eat a table or a list)
-LOG_CHARS = COLUMN["log_chars"]
 SENTENCE_END = tuple('.!?"”’»)。！？')
 MODEL_RESOURCE = "text_classifier.json"
 
@@ -129,8 +129,11 @@ class Stage:
     def score(self, x: np.ndarray, more: np.ndarray | None = None) -> np.ndarray:
         """Log-odds per row of the features x, followed by the columns of `more` if given."""
         rows = x if more is None else np.hstack((x, more))
-        trees = self.trees
-        return _score_rows(rows, self.weights, self.bias, trees.feature, trees.threshold, trees.leaf, trees.depth)
+        return _score_rows(rows, *self.arrays())
+
+    def arrays(self) -> tuple:
+        """Weights, bias and the trees' arrays: the arguments of the compiled scoring (_score_rows)."""
+        return self.weights, self.bias, *self.trees.arrays()
 
 
 @numba.njit(cache=True, nogil=True)
@@ -180,8 +183,7 @@ def default_model() -> Model:
 def score_lines(texts: list[str], blank_before: list[bool], model: Model) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Stage-2 log-odds per line, the feature matrix (for explanations) and the page's language."""
     x, language = page_features(texts, blank_before)
-    one, two = model.stage1, model.stage2
-    z2 = _two_stages(x, (one.weights, one.bias, *one.trees.arrays()), (two.weights, two.bias, *two.trees.arrays()))
+    z2 = _two_stages(x, model.stage1.arrays(), model.stage2.arrays())
     return z2, x, language
 
 
@@ -189,7 +191,7 @@ def score_lines(texts: list[str], blank_before: list[bool], model: Model) -> tup
 def _two_stages(x, stage1, stage2):
     """Stage 2's log-odds: stage 1 on the features, then stage 2 on the features and stage 1's verdicts around."""
     z1 = _score_rows(x, *stage1)
-    second = second_stage_features(z1, x[:, LOG_CHARS].copy())
+    second = second_stage_features(z1, x[:, L_LOG_CHARS].copy())
     return _score_rows(np.concatenate((x, second), axis=1), *stage2)
 
 
@@ -422,7 +424,7 @@ def classify(lines: list[Line], model: Model | None = None) -> None:
     model = model or default_model()
     texts = list(map(attrgetter("text"), open_lines))
     scores, x, _ = score_lines(texts, list(map(attrgetter("blank_before"), open_lines)), model)
-    log_chars = x[:, COLUMN["log_chars"]]
+    log_chars = x[:, L_LOG_CHARS]
     keep, inside, scores = decide(
         scores, log_chars, texts, np.expm1(x[:, COLUMN["log_words"]]), x[:, COLUMN["stopwords"]]
     )

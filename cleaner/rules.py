@@ -432,7 +432,7 @@ class PatternSet:
         in that stretch, not in the whole page (one more pass per pattern). The stretches cost a
         call each, a fraction of a pass.
         """
-        if page.odd or (self._page_set is None and self._paged):
+        if self._each_on_its_own(page):
             return self._first_matches_of(page, range(len(self.patterns)))
         first = self._first_matches_of(page, self._by_line)
         for index, stretch in self._seen_in_stretches(page):
@@ -470,10 +470,14 @@ class PatternSet:
         return {self._paged[k] for k in self._page_set.Match(page.data) or ()}
 
     def _candidates(self, page: PageLines, sure: set[int]) -> list[int]:
-        """Patterns that may match some line, ascending: all when the page has odd lines or the set is missing."""
-        if page.odd or (self._page_set is None and self._paged):
+        """Patterns that may match some line, ascending: all when each must be tried on its own."""
+        if self._each_on_its_own(page):
             return list(range(len(self.patterns)))
         return sorted(sure | set(self._by_line))
+
+    def _each_on_its_own(self, page: PageLines) -> bool:
+        """Whether the set cannot speak for the page: it has odd lines, or the set failed to compile."""
+        return bool(page.odd) or (self._page_set is None and bool(self._paged))
 
 
 def _compile_set(patterns: list[str]) -> object | None:

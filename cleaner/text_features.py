@@ -34,6 +34,7 @@ import numba
 import numpy as np
 
 from cleaner.text_tables import (
+    BMP_LAST,
     CHAR_COUNTS,
     FLAG,
     KEYWORD_GROUPS,
@@ -133,7 +134,6 @@ W_LEAD, W_LEAD_CAPITALISED = WORD_COUNT["lead_word"], WORD_COUNT["lead_capitalis
 W_KEYWORDS = WORD_COUNTS.index(f"{next(iter(KEYWORD_GROUPS))}_word")  # the KEYWORD_GROUPS' counts, in order
 DOMAIN_GROUP = list(KEYWORD_GROUPS).index("domain") + 1  # a word's keyword value is its group's position plus one
 L_LOG_CHARS, L_STOPWORDS, L_SHORT = COLUMN["log_chars"], COLUMN["stopwords"], COLUMN["short"]
-BMP_LAST = np.uint32(0xFFFF)  # characters outside the Basic Multilingual Plane share the table's last entry
 jit = numba.njit(cache=True, nogil=True)
 
 
@@ -153,9 +153,7 @@ def local_features(texts: list[str], blank_before: list[bool]) -> tuple[np.ndarr
     """One row of LOCAL_FEATURES per line, and the language guessed for the page."""
     tables = char_tables()
     codes, lengths = page_codes(texts)
-    kind, char_counts, words, glued, line_keys = _scan(
-        codes, lengths, tables.kind, tables.hash, tables.notable, tables.separator, tables.flags, tables.char_counts
-    )
+    kind, char_counts, words, glued, line_keys = scan_page(codes, lengths)
     language = page_language(words[2][:LANGUAGE_SAMPLE_WORDS])
     table = lexicon().per_language[language]
     all_caps = np.frombuffer(bytes(map(str.isupper, texts)), dtype=np.bool_)  # bytes(): the fastest bool array
@@ -184,12 +182,16 @@ def page_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def guess_language(text: str) -> str | None:
     """The candidate language whose stoplist covers most of the words of text (None: unknown)."""
-    tables = char_tables()
-    codes, lengths = page_codes([text])
-    words = _scan(
-        codes, lengths, tables.kind, tables.hash, tables.notable, tables.separator, tables.flags, tables.char_counts
-    )[2]
+    words = scan_page(*page_codes([text]))[2]
     return page_language(words[2][:LANGUAGE_SAMPLE_WORDS])
+
+
+def scan_page(codes: np.ndarray, lengths: np.ndarray) -> tuple:
+    """_scan of a page (see page_codes) with the character tables."""
+    tables = char_tables()
+    return _scan(
+        codes, lengths, tables.kind, tables.hash, tables.notable, tables.separator, tables.flags, tables.char_counts
+    )
 
 
 @cache

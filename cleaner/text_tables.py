@@ -87,6 +87,7 @@ HASH_MASK = np.uint64(0xFFFFFFFF)  # hashes are 32-bit: see span_key
 LEXICON_FILTER_BITS = 19  # the top bits of a word's key index a bitmap of the lexicon's keys (64 KiB: in cache)
 VOTE_UNIT = math.lcm(*range(1, len(CANDIDATE_LANGUAGES) + 1))  # a word in k stoplists votes 1/k of it in each
 BMP = 0x10000  # the character table covers the Basic Multilingual Plane; other characters have no flag
+BMP_LAST = np.uint32(BMP - 1)  # characters outside it share the table's last entry
 
 # Character flags. A character's "kind" is its combination of flags: one byte per character of a page.
 FLAGS = (
@@ -128,7 +129,6 @@ class CharTables:
     flags: np.ndarray  # (kinds, FLAGS) bool
     notable: np.ndarray  # (kinds,) bool: any of the first NOTABLE_FLAGS
     separator: np.ndarray  # (kinds,) bool
-    upper: np.ndarray  # (kinds,) bool
     char_counts: np.ndarray  # (kinds**3, CHAR_COUNTS) int32: what a notable character counts for, by the
     # kinds of the characters before it, itself and after it
 
@@ -183,7 +183,6 @@ def char_tables() -> CharTables:
         flags=flags,
         notable=flags[:, :NOTABLE_FLAGS].any(axis=1),
         separator=flags[:, FLAG["separator"]],
-        upper=flags[:, FLAG["upper"]],
         char_counts=_char_counts(flags),
     )
 
@@ -221,7 +220,7 @@ def span_key(codes: np.ndarray, start: int, end: int, hash_of: np.ndarray) -> np
     """
     value, power = np.uint64(0), np.uint64(1)
     for i in range(start, end):
-        value, power = hash_step(value, power, hash_of[min(codes[i], np.uint32(BMP - 1))])
+        value, power = hash_step(value, power, hash_of[min(codes[i], BMP_LAST)])
     return np.uint32(value & HASH_MASK)
 
 
@@ -278,6 +277,11 @@ class WordTable:
         slots = _hash_table(keys_of(words), 1 << max(2 * len(words), 1).bit_length())
         return cls(slots, member, member.any(axis=1), keyword)
 
+    def keys(self) -> np.ndarray:
+        """The words' keys, from the occupied slots."""
+        occupied = self.slots[self.slots != 0]
+        return (occupied >> np.uint64(32)).astype(np.uint32)
+
 
 @numba.njit(cache=True, nogil=True)
 def _hash_table(keys: np.ndarray, size: int) -> np.ndarray:
@@ -330,7 +334,7 @@ def lexicon() -> Lexicon:
     languages = everything.member @ (1 << np.arange(len(CANDIDATE_LANGUAGES), dtype=np.uint64))
     vote = VOTE_UNIT // np.maximum(everything.member.sum(axis=1), 1)
     per_language = {language: WordTable.of({language: stoplists[language]}, keywords) for language in stoplists}
-    present = _key_bitmap(keys_of(sorted(set(keywords).union(*stoplists.values()))))
+    present = _key_bitmap(everything.keys())
     tables = {None: WordTable.of({}, keywords), **per_language}
     return Lexicon(everything, languages.astype(np.uint32), vote, present, tables)
 
