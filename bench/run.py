@@ -14,7 +14,8 @@ start-up does not dominate; synthetic pages when shared/ is absent):
   generated WARC crawl of `--rss-mb` MB (default 1024, the done-when bar's size; a smaller crawl
   makes a quicker run; the size used is in the table), as PSS: a page the workers share with the
   fork server they were forked from counts once (the plain sum of RSS, which counts it in each
-  process, is printed beside it);
+  process, is printed beside it). Only that run samples memory: reading PSS costs the sampler
+  CPU that a 2-worker run on 2 cores would lose (see TreeSampler);
 - learn (cleaner.learn, when it exists) on the dev sites' pages: pages/s and MB/s;
 - body quality (F1, exact pages) on dev HTML and dev text, when shared/dev exists.
 Timings are wall-clock on a machine that may be busy: the load average is printed beside them.
@@ -51,8 +52,12 @@ BAR_HTML_RATIO = 1.0
 BAR_TEXT_MB_S_PER_WORKER = 10.0
 BAR_PEAK_RSS_MB = 500
 BAR_RSS_CRAWL_MB = 1024
-# How often the process tree's memory is sampled: often enough to see a worker's peak.
-RSS_SAMPLE_SECONDS = 0.05
+# How often the process tree's CPU time (and memory) is sampled: often enough to see a worker's peak.
+SAMPLE_SECONDS = 0.05
+# How often the tree's processes are listed (a worker replaced mid-run is found by the next listing):
+# at every sample while the run is young (the workers start), then every LIST_PROCESSES_SECONDS.
+LIST_ALWAYS_SECONDS = 3.0
+LIST_PROCESSES_SECONDS = 0.5
 SYNTHETIC_PAGES = 60
 SEED = 7
 SYNTHETIC_WORDS = (
@@ -171,52 +176,85 @@ def write_warc(path: Path, pages: list[tuple[str, bytes]], target_mb: float) -> 
 @dataclass
 class Measured:
     seconds: float
-    pss_mb: float  # peak PSS of the process tree
+    pss_mb: float  # peak PSS of the process tree (0 unless memory was sampled)
     rss_sum_mb: float  # peak sum of RSS over the tree
     largest_mb: float  # peak RSS of one process
     cpu: float  # CPU seconds of the tree
     worker_cpu: float  # CPU seconds of the worker processes (children of the fork server)
 
 
-def run_measured(args: list[str]) -> Measured:
-    """Run a command, sampling the memory and CPU time of its whole process tree (the command, the fork
-    server, the workers): getrusage would miss the workers, whose fork server the command never waits for.
+class TreeSampler:
+    """Samples the CPU time (and, when asked, the memory) of a command's whole process tree.
 
-    Memory is PSS summed over the tree (a page shared by the fork server and the workers it forked
-    counts once, split among them: the memory the run takes) beside the plain sum of RSS, which
-    counts such pages in every process. A process's last RSS_SAMPLE_SECONDS of CPU may go uncounted.
+    getrusage would miss the workers, whose fork server the command never waits for. Memory is
+    PSS summed over the tree (a page the fork server shares with the workers it forked counts
+    once, split among them: the memory the run takes) beside the plain sum of RSS, which counts
+    such pages in every process. Reading a process's PSS walks its page tables (some 12 ms of
+    CPU per sample for a 2-worker run), which on a 2-core machine takes CPU from the workers: so
+    the speed runs sample CPU times only (a few /proc reads) and list the tree's processes less
+    often than they sample them. A process's last SAMPLE_SECONDS of CPU may go uncounted.
     """
-    started = time.perf_counter()
-    process = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peaks, cpu_by_pid, workers = [0.0, 0.0, 0.0], {}, set()
 
-    def sample() -> None:
-        while process.poll() is None:
-            pss = rss = largest = 0
-            for proc in [process, *_children(process)]:
+    def __init__(self, process: psutil.Popen, memory: bool):
+        self.process, self.memory = process, memory
+        self.peaks = [0.0, 0.0, 0.0]  # PSS, RSS summed, largest RSS (MB)
+        self.cpu_by_pid: dict[int, float] = {}
+        self.workers: set[int] = set()
+        self.known: dict[int, psutil.Process] = {}
+
+    def run(self) -> None:
+        started = listed = time.monotonic()
+        while self.process.poll() is None:
+            now = time.monotonic()
+            if now - started < LIST_ALWAYS_SECONDS or now - listed >= LIST_PROCESSES_SECONDS:
+                self._list()
+                listed = now
+            self._sample()
+            time.sleep(SAMPLE_SECONDS)
+
+    def _list(self) -> None:
+        for proc in [self.process, *_children(self.process)]:
+            if proc.pid not in self.known:
+                self.known[proc.pid] = proc
                 try:
-                    with proc.oneshot():
-                        memory = proc.memory_full_info()
-                        times = proc.cpu_times()
-                        parent = proc.parent()
-                        if parent is not None and "forkserver" in " ".join(parent.cmdline()):
-                            workers.add(proc.pid)
-                    cpu_by_pid[proc.pid] = times.user + times.system
+                    parent = proc.parent()
+                    if parent is not None and "forkserver" in " ".join(parent.cmdline()):
+                        self.workers.add(proc.pid)
                 except psutil.Error:
                     continue
-                pss, rss, largest = pss + memory.pss, rss + memory.rss, max(largest, memory.rss)
-            peaks[:] = max(peaks[0], pss / 2**20), max(peaks[1], rss / 2**20), max(peaks[2], largest / 2**20)
-            time.sleep(RSS_SAMPLE_SECONDS)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    def _sample(self) -> None:
+        pss = rss = largest = 0
+        for pid, proc in list(self.known.items()):
+            try:
+                with proc.oneshot():
+                    times = proc.cpu_times()
+                    memory = proc.memory_full_info() if self.memory else None
+            except psutil.Error:
+                del self.known[pid]
+                continue
+            self.cpu_by_pid[pid] = times.user + times.system
+            if memory is not None:
+                pss, rss, largest = pss + memory.pss, rss + memory.rss, max(largest, memory.rss)
+        mb = 2**20
+        self.peaks[:] = max(self.peaks[0], pss / mb), max(self.peaks[1], rss / mb), max(self.peaks[2], largest / mb)
+
+
+def run_measured(args: list[str], memory: bool = False) -> Measured:
+    """Run a command, sampling the CPU time of its whole process tree, and its memory if `memory`."""
+    started = time.perf_counter()
+    process = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeSampler(process, memory)
+    thread = threading.Thread(target=sampler.run, daemon=True)
+    thread.start()
     _, stderr = process.communicate()
     seconds = time.perf_counter() - started
-    sampler.join()
+    thread.join()
     if process.returncode not in (0, 1):  # 1: every document failed, which the figures then say
         raise SystemExit(f"bench: {' '.join(args[3:])} failed ({process.returncode}): {stderr.decode()[-2000:]}")
-    worker_cpu = sum(cpu for pid, cpu in cpu_by_pid.items() if pid in workers)
-    return Measured(seconds, *peaks, sum(cpu_by_pid.values()), worker_cpu)
+    cpu = sampler.cpu_by_pid
+    worker_cpu = sum(seconds for pid, seconds in cpu.items() if pid in sampler.workers)
+    return Measured(seconds, *sampler.peaks, sum(cpu.values()), worker_cpu)
 
 
 def _children(process: psutil.Process) -> list[psutil.Process]:
@@ -226,11 +264,13 @@ def _children(process: psutil.Process) -> list[psutil.Process]:
         return []
 
 
-def clean_cli(crawl: Path, out: Path, workers: int, pages: int, mb: float, trials: int = 1) -> Timing:
+def clean_cli(
+    crawl: Path, out: Path, workers: int, pages: int, mb: float, trials: int = 1, memory: bool = False
+) -> Timing:
     """The fastest of `trials` runs: other work on the machine only ever slows a run down."""
     best = None
     for _ in range(trials):
-        run = run_measured([*CLEANER, "clean", str(crawl), "-o", str(out), "-q", "-w", str(workers)])
+        run = run_measured([*CLEANER, "clean", str(crawl), "-o", str(out), "-q", "-w", str(workers)], memory)
         if best is None or run.seconds < best.seconds:
             best = Timing(pages, mb, run.seconds, run.pss_mb, run.rss_sum_mb, run.largest_mb, run.cpu, run.worker_cpu)
             best.errors = count_errors(out)
@@ -344,7 +384,7 @@ def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, resu
 def memory(corpus: Corpus, rss_mb: float, work: Path, results: Results) -> None:
     warc = work / "rss-crawl.warc"
     count, mb = write_warc(warc, corpus.html, rss_mb)
-    timing = clean_cli(warc, work / "rss.jsonl", 2, count, mb)
+    timing = clean_cli(warc, work / "rss.jsonl", 2, count, mb, memory=True)
     warc.unlink()
     bar = _bar(timing.peak_tree_mb <= BAR_PEAK_RSS_MB, f"<= {BAR_PEAK_RSS_MB} MB on {BAR_RSS_CRAWL_MB} MB")
     if mb < BAR_RSS_CRAWL_MB * 0.99:

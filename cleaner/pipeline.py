@@ -73,9 +73,8 @@ def clean_document(doc: Document, rule_files: list[RuleFile], *, guard_learned: 
 
 def clean_text(doc: Document, rule_files: list[RuleFile], *, guard_learned: bool = True) -> None:
     """The lines are normalised for rule matching once, for both site selection and the rules."""
-    doc.lines = text.unwrap(text.split_lines(text.normalize_text(doc.raw)))
-    texts = [line.text for line in doc.lines]
-    normalized = normalize_lines(texts)
+    doc.lines, texts = text.split_and_unwrap(text.normalize_text(doc.raw))
+    normalized = normalize_lines(texts, as_split=True)
     chosen = select_rule_files(doc, rule_files, texts, normalized)
     learned = [f for f in chosen if f.source == "learned"]
     unruled = [replace(line) for line in doc.lines] if learned and guard_learned else None

@@ -39,8 +39,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
-from itertools import repeat
-from operator import and_, eq, not_
+from itertools import compress, repeat
+from operator import and_, eq, ne, not_
 from pathlib import Path
 from typing import NamedTuple
 
@@ -98,8 +98,17 @@ _ODD_SPACE_CHARACTER = re.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u
 _TWO_SPACES = re2.compile("  ")  # a literal: RE2 finds it in a page's bytes faster than `in` does
 _ASCII_RUN = re.compile("[\x00-\x7f]+")
 # Characters may_change_under looks at: Latin, Greek, Cyrillic, Hebrew, Arabic and more; punctuation,
-# symbols, CJK punctuation and kana; CJK ideographs. (Building its class costs some milliseconds.)
-_QUICK_CHECK_RANGES = ((0x80, 0x900), (0x2000, 0x3100), (0x4E00, 0xA000))
+# symbols, CJK punctuation and kana; CJK ideographs; Hangul syllables; private use (icon fonts); variation
+# selectors; emoji. (Building its class costs about 20 ms, once per form.)
+_QUICK_CHECK_RANGES = (
+    (0x80, 0x900),
+    (0x2000, 0x3100),
+    (0x4E00, 0xA000),
+    (0xAC00, 0xD7A4),
+    (0xE000, 0xF900),
+    (0xFE00, 0xFE10),
+    (0x1F000, 0x1FB00),
+)
 # The bytes of printable ASCII and the line break: deleting them from a page's UTF-8 leaves its unusual characters.
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 # Patterns matched on a whole page are wrapped as `(?m)^(?:pattern)$` and compiled never to match a line
@@ -123,51 +132,113 @@ def normalize_line(text: str) -> str:
     return text.casefold()
 
 
-def normalize_lines(texts: list[str]) -> NormalizedLines:
+def normalize_lines(texts: list[str], *, as_split: bool = False) -> NormalizedLines:
     """`normalize_line` of every line, computed over the whole page at once (the same strings).
 
     One pass per step over the page instead of per line: per line, the Python calls cost more
     than the work. The bullets and spaces at the edges go in C-level maps, not a Python loop.
     Most steps look at the page's unusual characters only (a short string) to learn that they
     have nothing to do. The answer keeps the page of `texts`, for the rules (see NormalizedLines).
+
+    NFKC changes most pages that it changes at all by a few characters it maps to plain text
+    ("…", "½", fullwidth letters): those are replaced in the page (see _plain_forms).
+    Otherwise every step but NFKC runs on the page, and the lines NFKC changes are normalised
+    one by one (see _renormalize_compatible).
+
+    `as_split`: the caller vouches that the texts are lines as split_lines and unwrap make them:
+    stripped, single-spaced, without line breaks. Their page is then not searched for line breaks
+    and two spaces, nor its lines stripped before their bullets go (plain forms hold no whitespace,
+    and casefolding keeps a stripped line stripped: tests/test_rules.py checks every character).
     """
     joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:  # a line holding a line break (an HTML block): line by line
+    if not texts or (not as_split and joined.count("\n") != len(texts) - 1):  # none, or a line holding a line break
         return NormalizedLines([normalize_line(text) for text in texts])
     encoded = joined.encode("utf-8", "surrogatepass")
     source = PageLines(texts, joined, encoded)
-    unusual = _unusual_characters(encoded)
-    compatible = _nfkc_page(texts, joined) if may_change_under("NFKC").search(unusual) else joined
-    if compatible is not joined:
-        encoded = compatible.encode("utf-8", "surrogatepass")
-        unusual = _unusual_characters(encoded)
-    if _has_odd_whitespace(encoded, unusual):
-        compatible = _WHITESPACE_IN_LINE.sub(" ", compatible)
-        encoded = compatible.encode("utf-8", "surrogatepass")
-        unusual = _unusual_characters(encoded)
-    lines = _casefold(compatible, encoded, unusual).split("\n")
-    return NormalizedLines(map(str.strip, map(str.strip, map(str.strip, lines), repeat(_BULLETS))), source)
+    unusual = unusual_characters(joined, encoded)
+    page = joined
+    forms = _plain_forms(may_change_under("NFKC").findall(unusual))
+    if forms:
+        for char, form in forms.items():
+            page = page.replace(char, form)
+        encoded = page.encode("utf-8", "surrogatepass")
+        unusual = unusual_characters(page, encoded)
+    if _has_odd_whitespace(encoded, unusual, two_spaces=not as_split):
+        page = _WHITESPACE_IN_LINE.sub(" ", page)
+        encoded = page.encode("utf-8", "surrogatepass")
+        unusual = unusual_characters(page, encoded)
+    folded = _casefold(page, encoded, unusual)
+    lines = folded.split("\n")
+    normalized = _strip_bullets(lines if as_split else list(map(str.strip, lines)))
+    if forms is None:
+        folded = _renormalize_compatible(texts, normalized, folded)
+    return NormalizedLines(normalized, source, folded)
 
 
-def _has_odd_whitespace(encoded: bytes, unusual: str) -> bool:
+def _strip_bullets(lines: list[str]) -> list[str]:
+    """Stripped lines without the bullets at their edges, stripped again where a bullet went.
+
+    str.strip gives back the very string it leaves unchanged, so comparing the lists (identity
+    first) tells at little cost whether any line lost a bullet; if none did, the second strip
+    would change nothing and is skipped.
+    """
+    unbulleted = list(map(str.strip, lines, repeat(_BULLETS)))
+    return list(map(str.strip, unbulleted)) if unbulleted != lines else unbulleted
+
+
+def _has_odd_whitespace(encoded: bytes, unusual: str, *, two_spaces: bool = True) -> bool:
     """Whether a page (as UTF-8, and its unusual characters) holds whitespace other than lone spaces and line breaks.
 
     No odd whitespace character is printable ASCII, so the short string of unusual characters
     holds them all; a regular expression over it and RE2 over the bytes for two spaces cost a
     fraction of one search over the page for both (which keeps RE2 from skipping ahead by memchr).
+    `two_spaces=False` leaves out the search for two spaces, for a page known to hold none.
     """
-    return bool(_ODD_SPACE_CHARACTER.search(unusual) or _TWO_SPACES.search(encoded))
+    return bool(_ODD_SPACE_CHARACTER.search(unusual) or (two_spaces and _TWO_SPACES.search(encoded)))
 
 
-def _nfkc_page(texts: list[str], joined: str) -> str:
-    """NFKC of the page `joined` (of `texts`): `joined` itself when that changes nothing.
+def _plain_forms(unsure: list[str]) -> dict[str, str] | None:
+    """NFKC of the page's characters that NFKC may change, when each has a plain form; else None.
 
-    For a page holding characters that NFKC may change (see may_change_under). NFKC neither makes
-    nor joins across line breaks, so the page is its lines' NFKC joined. Line by line in a C-level
-    map: an ASCII line, or one the quick check finds normalised, comes back as it is at once.
+    A plain form (see _plain_form) is one that NFKC of any text made of such characters, of
+    ASCII and of characters may_change_under finds sure, replaces the character with. Such a text
+    and the text with the replacements made have the same NFKD: each character's full decomposition
+    starts with a starter (tests/test_rules.py checks all of them), so canonical reordering never
+    crosses from one character's decomposition into the next, and NFKD(NFKC(c)) is NFKD(c). The
+    replaced text holds only sure characters, so it is its own NFKC, which is then the text's.
     """
-    compatible = list(map(unicodedata.normalize, repeat("NFKC"), texts))
-    return joined if compatible == texts else "\n".join(compatible)
+    forms: dict[str, str] = {}
+    for char in set(unsure):
+        form = _plain_form(char)
+        if form is None:
+            return None
+        forms[char] = form
+    return forms
+
+
+@lru_cache(maxsize=4096)
+def _plain_form(char: str) -> str | None:
+    """NFKC of the character if it is plain: not empty, only characters may_change_under finds sure, no whitespace."""
+    form = unicodedata.normalize("NFKC", char)
+    if not form or may_change_under("NFKC").search(form) or any(map(str.isspace, form)):
+        return None
+    return form
+
+
+def _renormalize_compatible(texts: list[str], normalized: list[str], folded: str) -> str:
+    """Put `normalize_line` in `normalized` for the texts that NFKC changes; the haystack for NormalizedLines.
+
+    `normalized` was made without NFKC, which is right for every line NFKC leaves as it is: each
+    step works on each line for itself. NFKC neither makes nor joins across line breaks, so the
+    page's NFKC is its lines' NFKC, found in a C-level map (an ASCII line, or one the quick check
+    finds normalised, comes back as it is at once); only the lines it changes are visited. Their
+    new forms may hold text that `folded` lacks: they are appended to it.
+    """
+    compatible = map(unicodedata.normalize, repeat("NFKC"), texts)
+    changed = list(compress(range(len(texts)), map(ne, compatible, texts)))
+    for index in changed:
+        normalized[index] = normalize_line(texts[index])
+    return "\n".join([folded, *(normalized[index] for index in changed)]) if changed else folded
 
 
 @cache
@@ -181,15 +252,29 @@ def may_change_under(form: str) -> re.Pattern[str]:
     before them if they are starters (tests/test_rules.py checks this against the whole database).
     Searching a page's unusual characters (a short string) costs a fraction of the check itself.
     """
-    chars = [chr(code) for low, high in _QUICK_CHECK_RANGES for code in range(low, high)]
-    kept = map(unicodedata.normalize, repeat(form), chars)
-    sure = bytes(map(and_, map(not_, map(unicodedata.combining, chars)), map(eq, kept, chars)))
-    runs = (f"{chars[run.start()]}-{chars[run.end() - 1]}" for run in re.finditer(b"\x01+", sure))
+    runs = (run for low, high in _QUICK_CHECK_RANGES for run in _sure_runs(form, low, high))
     return re.compile(f"[^\\x00-\\x7f{''.join(runs)}]")
 
 
-def _unusual_characters(encoded: bytes) -> str:
-    """The control and non-ASCII characters of a page (given as UTF-8), in order: a short string."""
+def _sure_runs(form: str, low: int, high: int) -> Iterator[str]:
+    """The runs of starters from `low` to `high` (excluded) that `form` keeps, as ranges of a character class."""
+    chars = [chr(code) for code in range(low, high)]
+    kept = map(unicodedata.normalize, repeat(form), chars)
+    sure = bytes(map(and_, map(not_, map(unicodedata.combining, chars)), map(eq, kept, chars)))
+    return (f"{chars[run.start()]}-{chars[run.end() - 1]}" for run in re.finditer(b"\x01+", sure))
+
+
+def unusual_characters(text: str, encoded: bytes) -> str:
+    """What character classes scan of a page (`text`, and its UTF-8 `encoded`): its unusual characters.
+
+    Those are the control and non-ASCII characters, in order. A page is mostly printable ASCII:
+    deleting its bytes leaves a short string, which the classes scan many times faster than the
+    page. (A regular expression over the whole page, or one str.replace per character to remove,
+    costs several times more.) A page of another script is mostly unusual characters: then the
+    text itself is scanned, which costs less than picking them out.
+    """
+    if len(encoded) > len(text) * 7 // 4:  # three extra bytes in four characters: mostly characters of several bytes
+        return text
     return encoded.translate(None, _PLAIN_BYTES).decode("utf-8", "surrogatepass")
 
 
@@ -199,10 +284,12 @@ def _casefold(text: str, encoded: bytes, unusual: str) -> str:
     Those pages are most pages (curly quotes, dashes, accented small letters): lower-casing the
     UTF-8 bytes folds their ASCII letters, which is all that casefold changes there. It folds
     character by character, never to nothing, so the page's non-ASCII characters are unchanged by
-    it exactly when their string is. (`unusual`, see _unusual_characters, holds them and the
-    control characters, which casefold leaves alone.)
+    it exactly when their string is. (`unusual`, see unusual_characters, holds them and the
+    control characters, which casefold leaves alone.) A page of another script (whose unusual
+    characters are the page itself) is casefolded at once: checking would cost about as much, and
+    fail if the script has capitals.
     """
-    if unusual.casefold() != unusual:
+    if unusual is text or unusual.casefold() != unusual:
         return text.casefold()
     return encoded.lower().decode("utf-8", "surrogatepass")
 
@@ -215,11 +302,14 @@ class NormalizedLines(list):
     ones these lines came from (a comparison of two lists of the same strings costs little).
     """
 
-    __slots__ = ("_source",)
+    __slots__ = ("_source", "haystack")
 
-    def __init__(self, lines: Iterable[str], source: PageLines | None = None):
+    def __init__(self, lines: Iterable[str], source: PageLines | None = None, haystack: str | None = None):
         super().__init__(lines)
         self._source = source
+        # A text holding every line, when normalised as a page: the casefolded page they were cut from (each
+        # line is part of its line there: only its edges went), and the lines NFKC changed, appended.
+        self.haystack = haystack
 
     def page_of(self, texts: list[str]) -> PageLines:
         """`PageLines(texts)`, the one built while normalising when these lines are normalize_lines(texts)."""

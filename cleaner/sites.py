@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import tldextract
 
 from cleaner.document import Document
-from cleaner.rules import PageLines, PatternSet, RuleFile, combined_patterns, normalize_lines
+from cleaner.rules import NormalizedLines, PageLines, PatternSet, RuleFile, combined_patterns, normalize_lines
 
 
 @cache
@@ -90,11 +90,18 @@ def _fingerprint_hits(rule_files: list[RuleFile], lines: list[str], normalized: 
         for number in files_of[line]:
             hits[number] += 1
     patterns, owners = combined_patterns(tuple(rule_file.scope.fingerprint_set for rule_file in rule_files))
-    page = "\n".join(normalized) if patterns.patterns else ""  # no fingerprint patterns: no page to build
-    if _may_match(patterns, page):
+    if patterns.patterns and _may_match(patterns, _haystack(normalized)):
+        page = "\n".join(normalized)
         for index in patterns.matched(PageLines(normalized, page)):  # normalised lines hold no line break
             hits[owners[index]] += 1
     return hits
+
+
+def _haystack(normalized: list[str]) -> str:
+    """A text holding every normalised line: NormalizedLines.haystack, which costs nothing, else the lines joined."""
+    if isinstance(normalized, NormalizedLines) and normalized.haystack is not None:
+        return normalized.haystack
+    return "\n".join(normalized)
 
 
 @lru_cache(maxsize=256)
@@ -108,7 +115,7 @@ def _files_of_fingerprint(fingerprint_lines: tuple[frozenset[str], ...]) -> dict
 
 
 def _may_match(patterns: PatternSet, page: str) -> bool:
-    """Whether a fingerprint pattern may match a line of the normalised `page`: not when its literal is missing.
+    """Whether a fingerprint pattern may match a normalised line in `page`: not when its literal is missing.
 
     A line a pattern matches holds its literal (see fingerprint_pattern); a substring search for a
     few words costs a fraction of encoding the page for RE2 and running the set over it.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from itertools import chain, compress
-from operator import attrgetter, not_
+from itertools import chain, compress, repeat
+from operator import attrgetter, contains, not_
 
 from cleaner.document import Decider, Document, Line
 from cleaner.rules import (
@@ -18,14 +18,13 @@ from cleaner.rules import (
     combined_matcher,
     may_change_under,
     normalize_lines,
+    unusual_characters,
 )
 
 # Zero-width and control characters go; odd spaces become plain spaces.
 _INVISIBLE_OR_CONTROL = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000\t]")
 _INVISIBLE_CONTROL_OR_SPACE = re.compile(f"{_INVISIBLE_OR_CONTROL.pattern}|{_SPACES.pattern}")
-# The bytes of printable ASCII and the line break: none of them is a character normalize_text removes or replaces.
-_ORDINARY_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 
 # Hard-wrap detection (press releases, e-mails): most long lines end near one width.
 WRAP_LONG_LINE = 30  # lines shorter than this are headings, menus, signatures: not wrapped text
@@ -40,13 +39,18 @@ _TERMINAL = tuple('.!?:;"”’»)。！？…')
 
 
 def normalize_text(raw: str) -> str:
-    """One canonical form: NFC, LF line ends, plain spaces, no zero-width or control characters."""
+    """One canonical form: NFC, LF line ends, plain spaces, no zero-width or control characters.
+
+    The character classes scan the text's unusual characters (see unusual_characters). When they
+    are the text itself (another script), NFC's own quick check is faster than the pattern.
+    """
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     unusual = _unusual_characters(raw)
-    if may_change_under("NFC").search(unusual):  # else NFC would return the text as it is, after a slower check
-        raw = unicodedata.normalize("NFC", raw)
-        unusual = _unusual_characters(raw)
+    if unusual is raw or may_change_under("NFC").search(unusual):  # else NFC would return the text as it is
+        composed = unicodedata.normalize("NFC", raw)
+        if composed != raw:
+            raw, unusual = composed, _unusual_characters(composed)
     found = set(_INVISIBLE_CONTROL_OR_SPACE.findall(unusual))  # one pass, not one per class
     for char in filter(_INVISIBLE_OR_CONTROL.match, found):
         raw = raw.replace(char, "")
@@ -56,54 +60,75 @@ def normalize_text(raw: str) -> str:
 
 
 def _unusual_characters(text: str) -> str:
-    """The characters of the text other than printable ASCII and line breaks, in order.
-
-    A page is mostly printable ASCII: deleting its bytes leaves a short string, which the
-    character classes scan many times faster than the page. (A regular expression over the
-    whole page, or one str.replace per character to remove, costs several times more.)
-    """
-    return text.encode("utf-8", "surrogatepass").translate(None, _ORDINARY_BYTES).decode("utf-8", "surrogatepass")
+    """What the character classes scan of the text: see unusual_characters."""
+    return unusual_characters(text, text.encode("utf-8", "surrogatepass"))
 
 
 def split_lines(text: str) -> list[Line]:
-    """Non-blank lines, stripped and with runs of spaces collapsed, each remembering whether a blank line preceded it.
+    """Non-blank lines, stripped and with runs of spaces collapsed, each knowing whether a blank line preceded it."""
+    return _as_lines(*_split(text))
 
-    Works on the whole text where it can (collapsing before stripping gives the same lines) and
-    otherwise in C-level loops (map, filter, compress): per-line Python calls dominated the cost.
-    Only the lines after a blank one are visited in Python, to mark them.
+
+def split_and_unwrap(text: str) -> tuple[list[Line], list[str]]:
+    """`unwrap(split_lines(text))`, and the texts of those lines (stripped, single-spaced, no line break).
+
+    Works on the texts and blank-line flags until the end: lines are built once, and the wrap
+    width and the caller's texts need not be read back from them.
     """
-    parts = list(map(str.strip, _collapse_spaces(text).split("\n")))
-    lines = list(map(Line, filter(None, parts)))  # Line(text) is cheaper than passing every field
-    for line in compress(lines, compress(map(not_, chain(("first",), parts)), parts)):
-        line.blank_before = True  # of the non-blank parts: those after a blank one
+    texts, blank_before = _split(text)
+    width = _wrap_width(texts, blank_before)
+    if width is not None:
+        texts, blank_before = _unwrap_texts(texts, blank_before, width)
+    return _as_lines(texts, blank_before), texts
+
+
+def _split(text: str) -> tuple[list[str], list[bool]]:
+    """The texts of split_lines and, for each, whether a blank line preceded it.
+
+    Stripping before collapsing runs of spaces gives the same lines (a run never crosses the edge
+    of the stripped text, which is not whitespace), and most runs are indentation that the strip
+    removes: only the few lines still holding two spaces are collapsed. The work is done in C-level
+    loops (map, filter, compress): per-line Python calls dominated the cost.
+    """
+    parts = list(map(str.strip, text.split("\n")))
+    texts = list(filter(None, parts))
+    if "  " in text:  # one search of the page; most pages hold no two spaces, or only at line edges
+        for index in compress(range(len(texts)), map(contains, texts, repeat("  "))):
+            texts[index] = _SPACE_RUN.sub(" ", texts[index])
+    blank_before = list(map(not_, compress(chain(("first",), parts), parts)))  # the part before each non-blank one
+    return texts, blank_before
+
+
+def _as_lines(texts: list[str], blank_before: list[bool]) -> list[Line]:
+    """Lines of the texts; only the lines after a blank one are visited in Python, to mark them."""
+    lines = list(map(Line, texts))  # Line(text) is cheaper than passing every field
+    for line in compress(lines, blank_before):
+        line.blank_before = True
     return lines
 
 
-def _collapse_spaces(text: str) -> str:
-    """Runs of spaces as one space: most pages have none, and finding that out is the whole cost."""
-    if "  " in text:
-        text = _SPACE_RUN.sub(" ", text)  # one pass, not one str.replace per halving of the longest run
-    return text
-
-
 def wrap_width(lines: list[Line]) -> int | None:
-    """The column a hard-wrapped document was wrapped at, or None if it is not hard-wrapped.
+    """The column a hard-wrapped document was wrapped at, or None if it is not hard-wrapped."""
+    return _wrap_width(list(map(attrgetter("text"), lines)), list(map(attrgetter("blank_before"), lines)))
 
-    Works on the sorted lengths of the long lines: the lines near the width are two bisections,
-    and the top decile is the interpolation statistics.quantiles makes (its pure Python cost
-    more than the rest).
+
+def _wrap_width(texts: list[str], blank_before: list[bool]) -> int | None:
+    """wrap_width of the lines with these texts and blank-line flags.
+
+    Its tests all must pass; the cheapest goes first. Works on the sorted lengths of the long
+    lines: the lines near the width are two bisections, and the top decile is the interpolation
+    statistics.quantiles makes (its pure Python cost more than the rest).
     """
-    lengths = sorted(filter(WRAP_LONG_LINE.__le__, map(len, map(attrgetter("text"), lines))))
+    if blank_before.count(False) < len(texts) / 2:  # mostly blank-separated: paragraphs, not wrapped lines
+        return None
+    lengths = sorted(filter(WRAP_LONG_LINE.__le__, map(len, texts)))
     if len(lengths) < WRAP_MIN_LINES:
         return None
     width = int(_top_decile(lengths))
     if width > WRAP_MAX_WIDTH:
         return None
     near = bisect.bisect_right(lengths, width + 2) - bisect.bisect_left(lengths, width - WRAP_SLACK)
-    unbroken = sum(map(not_, map(attrgetter("blank_before"), lines)))
-    if near / len(lengths) < WRAP_SHARE or unbroken < len(lines) / 2:
-        return None
-    return width
+    return None if near / len(lengths) < WRAP_SHARE else width
 
 
 def _top_decile(ordered: list[int]) -> float:
@@ -120,13 +145,21 @@ def unwrap(lines: list[Line]) -> list[Line]:
     width = wrap_width(lines)
     if width is None:
         return lines
-    joined: list[Line] = []
-    for line in lines:
-        if joined and not line.blank_before and _continues(joined[-1].text, line.text, width):
-            joined[-1].text = _join(joined[-1].text, line.text)
+    texts = list(map(attrgetter("text"), lines))
+    return _as_lines(*_unwrap_texts(texts, list(map(attrgetter("blank_before"), lines)), width))
+
+
+def _unwrap_texts(texts: list[str], blank_before: list[bool], width: int) -> tuple[list[str], list[bool]]:
+    """unwrap on texts and blank-line flags: the texts of the joined lines, and their flags."""
+    joined: list[str] = []
+    joined_blank_before: list[bool] = []
+    for text, blank in zip(texts, blank_before, strict=True):
+        if joined and not blank and _continues(joined[-1], text, width):
+            joined[-1] = _join(joined[-1], text)
         else:
-            joined.append(Line(text=line.text, blank_before=line.blank_before))
-    return joined
+            joined.append(text)
+            joined_blank_before.append(blank)
+    return joined, joined_blank_before
 
 
 def _join(previous: str, current: str) -> str:

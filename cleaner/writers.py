@@ -27,17 +27,11 @@ _INPUT_SUFFIXES = (".gz", ".html", ".htm", ".xhtml", ".txt", ".jsonl", ".warc")
 
 
 @contextmanager
-def atomic_file(path: Path, temp_dir: Path | None = None, *, binary: bool = False) -> Iterator[IO]:
+def atomic_file(path: Path, *, binary: bool = False) -> Iterator[IO]:
     """A file (UTF-8 text, or bytes when `binary`) that appears at `path` only when the block completes
-    without error.
-
-    `temp_dir` (on the same file system) holds the file while it is written: a folder that is
-    removed later, so that even a kill -9 mid-write leaves nothing beside `path`.
-    """
+    without error."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if temp_dir is not None:
-        temp_dir.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=temp_dir or path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(temp, OUTPUT_MODE)  # mkstemp makes the file private; output is meant to be read
         if binary:  # a large buffer: a record is often bigger than the default 8 KiB, a write call each
@@ -110,24 +104,6 @@ def output_path(root: Path, doc_id: str, fmt: str) -> Path:
     return root.joinpath(*parts[:-1], f"{name}.{fmt}")
 
 
-class JsonlWriter:
-    """All records in one JSONL file, in input order; the file appears when the run ends."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._context = atomic_file(path, binary=True)
-        self._stream = self._context.__enter__()
-
-    def write(self, doc: Document) -> None:
-        self._stream.write(record_line(doc))
-
-    def close(self, failed: BaseException | None = None) -> None:
-        if failed is None:
-            self._context.__exit__(None, None, None)
-        else:
-            self._context.__exit__(type(failed), failed, failed.__traceback__)
-
-
 class FolderWriter:
     """One .txt or .md file per document, mirroring the input tree under a folder."""
 
@@ -140,9 +116,6 @@ class FolderWriter:
             return
         with atomic_file(output_path(self.root, doc.id, self.fmt)) as stream:
             stream.write(render(doc, self.fmt))
-
-    def close(self, failed: BaseException | None = None) -> None:
-        return None
 
 
 def overwritten_input(out: Path, fmt: str, inputs: Iterable[str]) -> str | None:
@@ -162,37 +135,31 @@ def overwritten_input(out: Path, fmt: str, inputs: Iterable[str]) -> str | None:
     return None
 
 
-def open_writer(out: Path, fmt: str) -> JsonlWriter | FolderWriter:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return JsonlWriter(out) if fmt == "jsonl" else FolderWriter(out, fmt)
-
-
 # --- Sharded, resumable output -------------------------------------------------------------------
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
+# 2: JSONL goes to one growing file whose committed size the manifest records (1 kept one file per shard).
+MANIFEST_VERSION = 2
+PARTIAL_NAME = "output.jsonl.partial"
 
 
 def work_folder(out: Path) -> Path:
-    """The hidden folder beside the output where a run keeps finished shards and its manifest."""
+    """The hidden folder beside the output where a run keeps its unfinished output and its manifest."""
     return out.parent / f".{out.name}.work"
-
-
-def shard_path(work: Path, shard: int) -> Path:
-    return work / f"shard-{shard:06d}.jsonl"
 
 
 class Manifest:
     """Which shards of a run are complete, for a run identified by its fingerprint.
 
-    A shard is recorded only after its file has been renamed into place, and the manifest itself
-    is replaced atomically, so after a crash (even kill -9) every shard it lists is whole.
+    A shard is recorded only after its records are on disk (fsync), and the manifest itself is
+    replaced atomically, so after a crash (even kill -9) every shard it lists is whole. For JSONL
+    it also records `size`: the bytes of the unfinished output that the listed shards fill.
     """
 
     def __init__(self, work: Path, fingerprint: str):
         self.path, self.fingerprint = work / MANIFEST_NAME, fingerprint
         self.shards: dict[int, dict[str, int]] = {}
+        self.size = 0
 
     def load(self) -> bool:
         """Read the shards done by an earlier run of the same fingerprint; False if there is none."""
@@ -203,11 +170,12 @@ class Manifest:
         if data.get("version") != MANIFEST_VERSION or data.get("fingerprint") != self.fingerprint:
             return False
         self.shards = {int(k): v for k, v in data.get("shards", {}).items()}
+        self.size = int(data.get("size", 0))
         return True
 
-    def mark_done(self, shard: int, docs: int, errors: int) -> None:
-        self.shards[shard] = {"docs": docs, "errors": errors}
-        data = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "shards": self.shards}
+    def mark_done(self, shard: int, docs: int, errors: int, size: int = 0) -> None:
+        self.shards[shard], self.size = {"docs": docs, "errors": errors}, size
+        data = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "shards": self.shards, "size": size}
         with atomic_file(self.path) as stream:
             json.dump(data, stream, indent=1, sort_keys=True)
 
@@ -216,8 +184,12 @@ class ShardedOutput:
     """Documents written shard by shard, so an interrupted run can resume where it stopped.
 
     Documents arrive in input order tagged with their index; index // shard_size is the shard.
-    JSONL: each shard is a file in the work folder, merged into OUT atomically by `finish`.
-    txt/md: files go straight to the OUT folder (each atomically); the manifest records shards.
+    JSONL: records go to one file in the work folder, fsynced and its size recorded at the end of
+    each shard; a resumed run cuts off what a killed run wrote after its last complete shard and
+    appends to it, and `finish` renames it to OUT. (Writing a file per shard and merging them at
+    the end cost a copy of the whole output, alone on one core after every worker had finished,
+    and twice its disk space.) txt/md: files go straight to the OUT folder (each atomically);
+    the manifest records shards.
     """
 
     def __init__(self, out: Path, fmt: str, fingerprint: str, shard_size: int, *, force: bool = False):
@@ -225,16 +197,17 @@ class ShardedOutput:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.out, self.fmt, self.shard_size = out, fmt, shard_size
         self.work = work_folder(out)
+        self.partial = self.work / PARTIAL_NAME
+        self._stream: IO[bytes] | None = None  # JSONL: the unfinished output, opened at the first write
         if force:
             self.discard()
         self.manifest = Manifest(self.work, fingerprint)
-        self.resumed = self.manifest.load()
+        self.resumed = self.manifest.load() and self._partial_holds_shards()
         if not self.resumed:
             self.discard()  # left by a run with other arguments: its shards do not fit this run
+            self.manifest = Manifest(self.work, fingerprint)
         self._shard: int | None = None
         self._docs = self._errors = 0
-        self._context = None
-        self._stream: IO[bytes] | None = None
         self._folder = FolderWriter(out, fmt) if fmt != "jsonl" else None
 
     def is_done(self, index: int) -> bool:
@@ -250,45 +223,64 @@ class ShardedOutput:
         shard = index // self.shard_size
         if shard != self._shard:
             self._commit()
-            self._open(shard)
+            self._shard, self._docs, self._errors = shard, 0, 0
         self._docs += 1
         self._errors += bool(doc.error)
-        if self._stream is not None:
-            self._stream.write(record_line(doc))
+        if self._folder is None:
+            self._output().write(record_line(doc))
         else:
             self._folder.write(doc)
 
     def finish(self) -> None:
-        """Commit the last shard, then (JSONL) merge every shard into OUT and remove the work folder."""
+        """Commit the last shard, then (JSONL) move the output into place and remove the work folder."""
         self._commit()
-        if self.fmt == "jsonl":
-            with atomic_file(self.out, temp_dir=self.work, binary=True) as stream:
-                for shard in sorted(self.manifest.shards):
-                    with shard_path(self.work, shard).open("rb") as part:
-                        shutil.copyfileobj(part, stream, 1 << 20)
+        if self._folder is None:
+            self._output()  # a resumed run with nothing left to write still cuts off a killed run's tail
+            self._close()
+            os.replace(self.partial, self.out)
         self.discard()
 
     def abort(self, failed: BaseException) -> None:
-        """Drop the shard in progress; completed shards stay for the next run to resume from."""
-        if self._context is not None:
-            self._context.__exit__(type(failed), failed, failed.__traceback__)
-            self._context = self._stream = None
+        """Leave the shard in progress behind; completed shards stay for the next run to resume from."""
+        self._close()
 
     def discard(self) -> None:
+        self._close()
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def _open(self, shard: int) -> None:
-        self._shard, self._docs, self._errors = shard, 0, 0
-        if self.fmt == "jsonl":
-            self._context = atomic_file(shard_path(self.work, shard), binary=True)
-            self._stream = self._context.__enter__()
+    def _partial_holds_shards(self) -> bool:
+        """Whether the unfinished JSONL output holds every shard the manifest lists (shards 0 to n-1)."""
+        if self.fmt != "jsonl":
+            return True
+        if sorted(self.manifest.shards) != list(range(len(self.manifest.shards))):
+            return False
+        try:
+            return self.partial.stat().st_size >= self.manifest.size
+        except OSError:
+            return False
+
+    def _output(self) -> IO[bytes]:
+        """The unfinished JSONL output, opened at the end of its last complete shard."""
+        if self._stream is None:
+            self.work.mkdir(parents=True, exist_ok=True)
+            handle = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_APPEND, OUTPUT_MODE)
+            os.ftruncate(handle, self.manifest.size)  # what a killed run wrote after its last complete shard
+            self._stream = os.fdopen(handle, "ab", WRITE_BUFFER)
+        return self._stream
+
+    def _close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
 
     def _commit(self) -> None:
+        """The shard in progress is complete: its records reach the disk, then the manifest lists it."""
         if self._shard is None:
             return
-        if self._context is not None:
-            self._context.__exit__(None, None, None)
-            self._context = self._stream = None
+        if self._stream is not None:
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
         self.work.mkdir(parents=True, exist_ok=True)
-        self.manifest.mark_done(self._shard, self._docs, self._errors)
+        size = self._stream.tell() if self._stream is not None else 0
+        self.manifest.mark_done(self._shard, self._docs, self._errors, size)
         self._shard = None

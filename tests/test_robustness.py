@@ -521,20 +521,14 @@ def _no_space(*_args) -> None:
     raise OSError(28, "No space left on device")
 
 
-def _copy_until_full(source, target, *_args) -> None:
-    """copyfileobj on a disk that fills up part way."""
-    target.write(source.read(10))
-    _no_space()
-
-
-_FULL_DISK = {"cleaner.writers.shutil.copyfileobj": _copy_until_full, "cleaner.writers.os.fsync": _no_space}
+_FULL_DISK = {"cleaner.writers.os.replace": _no_space, "cleaner.writers.os.fsync": _no_space}
 
 
 @pytest.mark.parametrize("call", _FULL_DISK)
 def test_a_full_disk_leaves_no_truncated_output_and_the_run_resumes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str
 ) -> None:
-    """The disk fills during the final merge (copyfileobj) or while a shard is written (fsync)."""
+    """The disk fills while the manifest is replaced (os.replace) or while a shard is written (fsync)."""
     (tmp_path / "in").mkdir()
     for n in range(3):
         (tmp_path / "in" / f"{n}.txt").write_text(GOOD_TEXT, encoding="utf-8")
@@ -571,10 +565,20 @@ _CRASHING_CLI = """
 import os, sys, json, shutil
 import cleaner.writers as writers
 moment = sys.argv[1]
-if moment == "merge":
-    def half_then_die(source, target, length=0):
-        target.write(source.read(50)); target.flush(); os._exit(9)
-    writers.shutil.copyfileobj = half_then_die
+if moment == "rename":
+    real_replace = os.replace
+    def die_before_the_output(source, target):
+        if str(target).endswith("out.jsonl"):
+            os._exit(9)  # every shard complete, the output not yet in place
+        real_replace(source, target)
+    writers.os.replace = die_before_the_output
+elif moment == "mid-shard":
+    real_write = writers.ShardedOutput.write
+    def write_then_die(self, index, doc):
+        real_write(self, index, doc)
+        if index == 4:
+            self._stream.flush(); os._exit(9)  # shard 1 half written and on disk, the manifest lists shard 0
+    writers.ShardedOutput.write = write_then_die
 elif moment == "manifest":
     calls = []
     real_dump = json.dump
@@ -590,7 +594,7 @@ elif moment == "after-shard":
     def mark_then_die(self, *args):
         calls.append(1)
         if len(calls) == 2:
-            os._exit(9)  # the shard file is in place, the manifest does not list it yet
+            os._exit(9)  # the shard's records are on disk, the manifest does not list it yet
         real_mark(self, *args)
     writers.Manifest.mark_done = mark_then_die
 from cleaner.cli import app
@@ -613,7 +617,7 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
     return crawl, out.read_bytes()
 
 
-@pytest.mark.parametrize("moment", ["merge", "manifest", "after-shard"])
+@pytest.mark.parametrize("moment", ["rename", "mid-shard", "manifest", "after-shard"])
 def test_a_crash_at_the_worst_moment_then_resume_gives_identical_output(
     fault_crawl: tuple[Path, bytes], tmp_path: Path, moment: str
 ) -> None:

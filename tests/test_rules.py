@@ -24,6 +24,7 @@ from cleaner.rules import (
     normalize_lines,
     rule_files_in,
 )
+from cleaner.text import split_lines
 
 HEADER = 'schema_version = 1\nid = "test"\n\n[scope]\neverywhere = true\n\n'  # lines 1-6
 VALID = (
@@ -322,17 +323,88 @@ def test_catastrophic_backtracking_pattern_is_correct_on_long_lines(tmp_path):
 # --- whole-page matching and normalising give the per-line answers ------------------------------
 
 
+# Characters that take every path of normalize_lines: bullets, odd whitespace, NFKC with plain forms ("…", "½",
+# fullwidth, "™") and without (a combining mark, "¨" whose NFKC holds a space, a Devanagari nukta letter, Hangul jamo,
+# a lone surrogate), casefolding that changes non-ASCII letters ("ß", "İ", Cyrillic capitals), emoji and private use.
+NORMALIZE_ALPHABET = [
+    *"ab Z•·*‣▪►»|-–—\t\u2028\x85\u00a0\u3000\u2003ﬁＳßİΣς\u0301é1\u00b4…½™Ｑ\u00a8\u0958ЖжЁ\U0001f642\ufe0f\ue8b6",
+    "\u1100\u1161",
+    "\ud800",
+    "  ",
+    "\n",
+]
+
+
 def test_normalize_lines_is_normalize_line_of_each_line():
     rng = random.Random(3)
-    alphabet = [*"ab Z•·*‣▪►»|-–—\t\u2028\x85\u00a0\u3000ﬁＳßİΣς\u0301é1\u00b4", "  ", "\n"]
     for _ in range(20000):
-        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 4))]
-        assert normalize_lines(texts) == [normalize_line(text) for text in texts], texts
+        texts = [
+            "".join(rng.choice(NORMALIZE_ALPHABET) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 4))
+        ]
+        normalized = normalize_lines(texts)
+        assert normalized == [normalize_line(text) for text in texts], texts
+        assert normalized.haystack is None or all(line in normalized.haystack for line in normalized), texts
+
+
+def test_normalize_lines_of_split_lines_is_normalize_line_of_each_line():
+    """`as_split=True` skips the work that lines as split_lines makes them do not need: the same answer.
+
+    Pages of mostly ASCII and pages of mostly other characters (scanned whole: see unusual_characters) both."""
+    rng = random.Random(4)
+    for number in range(20000):
+        ascii_words = ["Share ", "a ", "this\n", "\n\n"] * (number % 2) * 20
+        text = "".join(rng.choice(NORMALIZE_ALPHABET + ascii_words) for _ in range(rng.randint(1, 30)))
+        texts = [line.text for line in split_lines(text)]
+        normalized = normalize_lines(texts, as_split=True)
+        assert normalized == [normalize_line(text) for text in texts], texts
+        assert all(line in normalized.haystack for line in normalized), texts
+
+
+def test_casefolding_keeps_a_stripped_line_stripped():
+    """What normalize_lines(as_split=True) rests on: casefold makes no whitespace at a line's edge, keeps the rest."""
+    for char in map(chr, range(sys.maxunicode + 1)):
+        folded = char.casefold()
+        if char.isspace():
+            assert folded == char, hex(ord(char))
+        else:
+            assert folded and not folded[0].isspace() and not folded[-1].isspace(), hex(ord(char))
+
+
+def test_characters_with_plain_forms_and_sure_characters_decompose_from_a_starter():
+    """What _plain_forms rests on: canonical reordering never crosses from one such character's decomposition into
+    the next, so NFKC of a text of them is the text with each plain form put in."""
+    sure = rules_module.may_change_under("NFKC")
+    for char in map(chr, range(0x80, sys.maxunicode + 1)):
+        if not sure.search(char) or rules_module._plain_form.__wrapped__(char) is not None:
+            assert unicodedata.combining(unicodedata.normalize("NFKD", char)[0]) == 0, hex(ord(char))
+
+
+def test_nfkc_of_a_text_of_plain_and_sure_characters_puts_in_the_plain_forms():
+    looked_at = [chr(code) for low, high in rules_module._QUICK_CHECK_RANGES for code in range(low, high)]
+    sure = [c for c in looked_at if not rules_module.may_change_under("NFKC").search(c)]
+    plain = [c for c in map(chr, range(0x80, 0x30000)) if rules_module._plain_form.__wrapped__(c) not in (None, c)]
+    assert len(plain) > 3000 and {"…", "½", "Ｓ", "™", "ﬁ"} <= set(plain)
+    assert {"\u00a8", "\u0301", "\u0958", "\ufdfa"}.isdisjoint(plain)  # a space, a non-starter, no composition
+    rng = random.Random(13)
+    pool = sure + plain + list("aeiouAEIOU \n\x00~")
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+        forms = rules_module._plain_forms(rules_module.may_change_under("NFKC").findall(text))
+        assert forms is not None, ascii(text)
+        replaced = "".join(forms.get(char, char) for char in text)
+        assert unicodedata.normalize("NFKC", text) == replaced, ascii(text)
+
+
+def test_may_change_under_finds_every_character_beyond_its_ranges():
+    looked_at = {code for low, high in rules_module._QUICK_CHECK_RANGES for code in range(low, high)}
+    beyond = "".join(chr(code) for code in range(0x80, sys.maxunicode + 1) if code not in looked_at)
+    for form in ("NFC", "NFKC"):
+        assert rules_module.may_change_under(form).sub("", beyond) == ""
 
 
 def _has_odd_whitespace(text: str) -> bool:
     encoded = text.encode("utf-8", "surrogatepass")
-    return rules_module._has_odd_whitespace(encoded, rules_module._unusual_characters(encoded))
+    return rules_module._has_odd_whitespace(encoded, rules_module.unusual_characters(text, encoded))
 
 
 def test_odd_whitespace_is_every_whitespace_but_a_lone_space_or_line_break():
@@ -346,14 +418,15 @@ def test_odd_whitespace_is_every_whitespace_but_a_lone_space_or_line_break():
 @pytest.mark.parametrize("form", ["NFC", "NFKC"])
 def test_a_text_without_characters_that_may_change_is_in_the_form(form):
     """may_change_under: a text in which it finds nothing is its own normal form, whatever surrounds its characters."""
-    sure = [c for c in map(chr, range(0x80, 0xA000)) if not rules_module.may_change_under(form).search(c)]
-    assert len(sure) > 20_000  # the class must leave most of Latin, punctuation and CJK to the fast path
+    looked_at = [chr(code) for low, high in rules_module._QUICK_CHECK_RANGES for code in range(low, high)]
+    sure = [c for c in looked_at if not rules_module.may_change_under(form).search(c)]
+    assert len(sure) > 40_000  # the class must leave most of Latin, punctuation, CJK, Hangul and emoji to the fast path
     rng = random.Random(11)
     pool = sure + list("aeiouAEIOU \n\x00~")
     for _ in range(20_000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
         assert unicodedata.normalize(form, text) == text, ascii(text)
-    for unsure in ["e\u0301", "\u1100\u1161", "…", "½", "ﬁ", "\ud800", "\U0001f600", "\u0958"]:
+    for unsure in ["e\u0301", "\u1100\u1161", "\uac00\u11a8", "…", "½", "ﬁ", "\ud800", "\U0001f600", "\u0958"]:
         assert rules_module.may_change_under(form).search(unsure) or unicodedata.normalize(form, unsure) == unsure
 
 

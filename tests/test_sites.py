@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner.rules import normalize_lines
 from cleaner.sites import host_of, registered_domain, select_rule_files
 
 RULE = '[[rule]]\nid = "{id}.r"\nkind = "line"\nlines = ["x"]\n'
@@ -144,3 +145,17 @@ def test_fingerprint_patterns_match_case_insensitively_and_only_whole_lines(scop
         (["Body.", "\u017ftrasse 5"], True),  # the long s is an s, to RE2 and to casefold
     ]:
         assert select_rule_files(make_doc("\n".join(lines)), [rule_file], lines) == ([rule_file] * chosen), lines
+
+
+def test_fingerprint_patterns_see_lines_that_nfkc_changes(scoped, make_doc):
+    """The literal is looked for in NormalizedLines.haystack: it must hold a line whose NFKC differs, both when the
+    page's characters have plain forms ("…", fullwidth letters) and when one has none ("¨" becomes a space and a
+    combining mark: NFKC goes line by line)."""
+    rule_file = scoped("govdelivery", 'fingerprints = ["Powered by GovDelivery*"]')
+    for other in ["Body…", "Body \u00a8"]:
+        lines = [other, "\uff30owered by \uff27ov\uff24elivery, Inc."]
+        doc = make_doc("\n".join(lines))
+        normalized = normalize_lines(lines, as_split=True)
+        assert normalized[1] == "powered by govdelivery, inc."
+        assert select_rule_files(doc, [rule_file], lines, normalized) == [rule_file], other
+        assert select_rule_files(doc, [rule_file], lines, list(normalized)) == [rule_file], other

@@ -13,7 +13,7 @@ import pytest
 from cleaner.document import Decider, Line
 from cleaner.evaluate import MID_SENTENCE_BREAK
 from cleaner.rules import MAX_MATCH_CHARS
-from cleaner.text import apply_rules, normalize_text, paragraphs, split_lines, unwrap, wrap_width
+from cleaner.text import apply_rules, normalize_text, paragraphs, split_and_unwrap, split_lines, unwrap, wrap_width
 
 # --- normalize_text -------------------------------------------------------------------------
 
@@ -158,6 +158,34 @@ def test_wrap_width_matches_the_quantiles_reference_on_random_lines():
         widths.append(wrap_width(lines))
         assert widths[-1] == _wrap_width_with_quantiles(lines), [(len(line.text), line.blank_before) for line in lines]
     assert 300 < sum(width is not None for width in widths) < 4700  # both answers, often
+
+
+def _random_document(rng: random.Random) -> str:
+    """Hard-wrapped paragraphs, ragged lines, menus and blank lines: some pages unwrap, others do not."""
+    words = ["the", "Defence", "long-", "term,", "peace.", "ministers", "“Quote”", "é", "中", "a  b", "\t", "\u2028"]
+    paragraphs = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(rng.randint(1, 12))]
+    width = rng.randint(25, 110)
+    separator = rng.choice(["\n", "\n\n", "\n  \n"])
+    return separator.join(
+        textwrap.fill(paragraph, width) if rng.random() < 0.8 else paragraph for paragraph in paragraphs
+    )
+
+
+def test_split_and_unwrap_is_unwrap_of_split_lines_with_its_texts():
+    rng = random.Random(8)
+    documents = [hard_wrapped(PRESS_RELEASE), hard_wrapped(PRESS_RELEASE, width=62), "\n".join(PRESS_RELEASE)]
+    documents += [_random_document(rng) for _ in range(2000)]
+    unwrapped = 0
+    for text in documents:
+        lines, texts = split_and_unwrap(text)
+        expected = unwrap(split_lines(text))
+        assert [(line.text, line.blank_before, line.keep) for line in lines] == [
+            (line.text, line.blank_before, line.keep) for line in expected
+        ], text
+        assert texts == [line.text for line in expected]
+        assert all(t == t.strip() and "  " not in t and "\n" not in t for t in texts)  # what normalize_lines may assume
+        unwrapped += len(expected) < len(split_lines(text))
+    assert 100 < unwrapped < len(documents) - 100  # both kinds, often
 
 
 # --- apply_rules ----------------------------------------------------------------------------
@@ -378,3 +406,15 @@ def test_normalize_text_matches_the_pattern_reference_on_random_text():
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert normalize_text(text) == _normalize_text_by_patterns(text), repr(text)
+
+
+def test_normalize_text_of_pages_in_other_scripts_matches_the_pattern_reference():
+    """Mostly characters of several bytes: the text itself is scanned, and NFC's own quick check decides."""
+    for text in [
+        "Новости\u00a0дня\n",
+        "Новый и\u0306 год",
+        "日本語のテキスト\u200b",
+        "Ελληνικά e\u0301",
+        "한국\u1100\u1161",
+    ]:
+        assert normalize_text(text) == _normalize_text_by_patterns(text), text

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.document import Document, Format, Image
-from cleaner.writers import FolderWriter, atomic_file, open_writer, output_path, record_line, render
+from cleaner.writers import FolderWriter, ShardedOutput, atomic_file, output_path, record_line, render
 
 
 def full_doc(id: str = "a/page.html.gz") -> Document:
@@ -65,17 +65,17 @@ def test_atomic_file_keeps_the_old_file_on_exception(tmp_path):
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_jsonl_writer_closed_with_an_error_leaves_no_file(tmp_path):
+def test_sharded_output_aborted_leaves_no_output(tmp_path):
     target = tmp_path / "out.jsonl"
-    writer = open_writer(target, "jsonl")
-    writer.write(full_doc())
-    writer.close(Boom("interrupted"))
-    assert list(tmp_path.iterdir()) == []
+    output = ShardedOutput(target, "jsonl", "run", shard_size=10)
+    output.write(0, full_doc())
+    output.abort(Boom("interrupted"))
+    assert not target.exists()
 
 
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown format"):
-        open_writer(tmp_path / "x", "csv")
+        ShardedOutput(tmp_path / "x", "csv", "run", shard_size=10)
 
 
 # --- output_path ----------------------------------------------------------------------------
@@ -155,14 +155,38 @@ def test_error_record_has_every_field():
     assert record["text"] == ""
 
 
-def test_jsonl_writer_writes_records_in_order(tmp_path):
+def test_sharded_output_writes_records_in_order(tmp_path):
     target = tmp_path / "deep" / "out.jsonl"
-    writer = open_writer(target, "jsonl")
-    for name in ("b.txt", "a.txt", "c.txt"):
-        writer.write(full_doc(name))
-    writer.close()
+    output = ShardedOutput(target, "jsonl", "run", shard_size=2)
+    for index, name in enumerate(("b.txt", "a.txt", "c.txt")):
+        output.write(index, full_doc(name))
+    output.finish()
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == ["b.txt", "a.txt", "c.txt"]
+    assert list(target.parent.iterdir()) == [target], "no work folder or temporary file left"
+
+
+def test_sharded_output_resumes_after_its_last_complete_shard(tmp_path):
+    """What an interrupted run wrote past its last complete shard is cut off, then written again."""
+    names = [f"{n}.txt" for n in range(5)]
+    whole = tmp_path / "whole.jsonl"
+    output = ShardedOutput(whole, "jsonl", "run", shard_size=2)
+    for index, name in enumerate(names):
+        output.write(index, full_doc(name))
+    output.finish()
+    target = tmp_path / "out.jsonl"
+    interrupted = ShardedOutput(target, "jsonl", "run", shard_size=2)
+    for index, name in enumerate(names[:3]):  # shard 0 complete, shard 1 half written
+        interrupted.write(index, full_doc(name))
+    interrupted._stream.flush()  # as if killed after its buffer reached the disk
+    interrupted.abort(Boom("killed"))
+    resumed = ShardedOutput(target, "jsonl", "run", shard_size=2)
+    assert resumed.resumed and [resumed.is_done(i) for i in range(5)] == [True, True, False, False, False]
+    for index, name in enumerate(names[2:], start=2):
+        resumed.write(index, full_doc(name))
+    resumed.finish()
+    assert target.read_bytes() == whole.read_bytes()
+    assert not ShardedOutput(target, "jsonl", "other run", shard_size=2).resumed
 
 
 # --- txt and md -----------------------------------------------------------------------------
@@ -189,7 +213,6 @@ def test_folder_writer_mirrors_the_input_tree_and_skips_errors(tmp_path: Path, f
     writer.write(full_doc("x/y/page.html.gz"))
     writer.write(full_doc("top.txt"))
     writer.write(Document(id="x/bad.txt", error="empty document"))
-    writer.close()
     written = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     assert written == sorted([f"x/y/page.{fmt}", f"top.{fmt}"])
     assert "Second paragraph." in (root / f"top.{fmt}").read_text(encoding="utf-8")
