@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count
-from operator import attrgetter
+from itertools import repeat
+from operator import contains
 
 from cleaner.document import Decider, Document, Image, Line
 
@@ -185,7 +185,6 @@ def _fold_case(text: str) -> str:
     return text.lower()
 
 
-_WHITESPACE_RUN = re.compile(r"\s+")
 # What may stand before a byline marker besides a date: `2 hours ago`, `Nov 5 2019` (see _byline_body).
 _SHORT_DATE_PREFIX = re.compile(r"[\w\s.,:]{0,40}(ago|\d{4})", re.I)
 _NAME_ROLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|,\s+")
@@ -197,7 +196,7 @@ _MARKER_WORDS = (
     *("by", "von", "por", "par", "oleh"),  # _BY, _CREDIT_BY
     *("read", "staff", "updated", "published", "posted", "share", "comment"),  # _PAGE_WORDS
 )
-_MARKER_WORD = re.compile("|".join(_MARKER_WORDS))  # for _fold_case(text)
+_MARKER_WORD = re.compile(_by_first_letter("|".join(_MARKER_WORDS)))  # for _fold_case(text)
 # Where the names of a byline stop: a date, a time, "Updated", "on <site>", a weekday.
 _BYLINE_END = re.compile(
     r"\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:updated|published|posted|publiziert|publié|publicado|"
@@ -205,6 +204,7 @@ _BYLINE_END = re.compile(
     re.I,
 )
 _BYLINE_SEPARATOR = re.compile(r"\s+[|•·–—-]\s+|\s*[|;]\s*|(?<=[a-z]{2})\.\s+")  # "Name. Outlet": not "E. Name"
+_BYLINE_SEPARATOR_CHAR = re.compile("[|•·–—;.-]")  # what every _BYLINE_SEPARATOR holds
 # "Jane Doe | Reporter", "Jane Doe, Staff Writer": a name followed by a newsroom role.
 _ROLE_QUALIFIERS = (
     "senior|staff|chief|political|special|foreign|investigative|contributing|guest|science|health|"
@@ -212,6 +212,7 @@ _ROLE_QUALIFIERS = (
 )
 _ROLES = "reporter|correspondent|writer|editor|columnist|contributor|journalist|producer|analyst|author"
 _ROLE = re.compile(rf"^(?:{_by_first_letter(_ROLE_QUALIFIERS)}\s+)*{_by_first_letter(_ROLES)}s?\b", re.I)
+_ROLE_WORD = re.compile(_by_first_letter(_ROLES))  # in _fold_case(text): what every _ROLE match holds
 # Words that are never part of a person's name: page furniture and English function words
 # ("The Impeachment Clock" is a headline, "Staff Writer" a role).
 _NOT_NAME_WORDS = (
@@ -229,7 +230,9 @@ _OUTLET_NAMES = (
     "gazette|chronicle|observer|telegraph|guardian|insider|radio|tv|television|channel|online|weekly|group|llc|inc"
 )
 _OUTLET_WORDS = re.compile(rf"\b({_by_first_letter(_OUTLET_NAMES)})\b", re.I)
-_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et|y|e)\s+|\s*&\s*)\s*", re.I)
+_NAME_JOINERS = ("and", "und", "et", "y", "e")
+_NAME_JOINER_WORDS = frozenset(_NAME_JOINERS)
+_NAME_SPLIT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+(?:{'|'.join(_NAME_JOINERS)})\s+|\s*&\s*)\s*", re.I)
 _NAME_PARTICLES = frozenset(
     ["de", "van", "von", "der", "den", "da", "del", "della", "la", "le", "du", "bin", "al", "ibn", "ter", "dos", "das"]
 )
@@ -283,10 +286,20 @@ _PAREN_CREDIT = re.compile(
 )
 # Every _PAREN_CREDIT credit that opens with no agency holds one of these (see _may_be_paren_credit).
 _PICTURE_WORD_HINT = _words_hint(list(_PICTURE_WORDS))
-_CREDIT_LINE = re.compile(
-    r"^(?:photo\s*credit|image\s*credit|credit|photo|photograph|image|picture|source|foto)s?\s*:\s*(?P<credit>.+)$",
-    re.I,
+_CREDIT_LABELS = (
+    r"photo\s*credit",
+    r"image\s*credit",
+    "credit",
+    "photo",
+    "photograph",
+    "image",
+    "picture",
+    "source",
+    "foto",
 )
+_CREDIT_LINE = re.compile(rf"^(?:{'|'.join(_CREDIT_LABELS)})s?\s*:\s*(?P<credit>.+)$", re.I)
+# What a _CREDIT_LINE opens with: the first letter of a label, in any case that re.I matches.
+_CREDIT_LABEL_FIRSTS = frozenset(char for label in _CREDIT_LABELS for char in _any_case(label[0]))
 _AGENCY_CREDIT = re.compile(
     r"^(?P<credit>[^.!?]{0,80}(?:/|\bvia\s+)(?:getty images|afp|reuters|ap|shutterstock|epa|"
     r"alamy|bloomberg|pool|ap photo|istock)[^.!?]{0,40})$",
@@ -296,8 +309,9 @@ _AGENCY_CREDIT = re.compile(
 _VIA_HINT = _words_hint(["via"])
 _IMAGE_ID = re.compile(r"^(?:virin|image id|photo id)\s*:\s*(?P<id>\S+)$", re.I)
 _SENTENCE_END = tuple(".!?")
-_TEXT = attrgetter("text")  # for C-level loops over lines (map), cheaper than Python loops
-_KEEP = attrgetter("keep")
+# The deciders, read once: reading a member off the Enum class costs a descriptor call each time.
+_RULE, _CLASSIFIER, _METADATA = Decider.RULE, Decider.CLASSIFIER, Decider.METADATA
+_RULE_OR_METADATA = (_RULE, _METADATA)
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -453,14 +467,16 @@ def parse_byline(text: str) -> Byline | None:
     Also reads a bare value (`Jane Doe; John Roe` from a meta tag). Parsing stops at a date, a
     time or words such as "Updated", so that `By A Monday, May 5` gives only A.
     """
-    text = _WHITESPACE_RUN.sub(" ", text).strip(" |-–—")
-    if "@" in text and not _WHITESPACE_RUN.search(text):
+    # Runs of whitespace become one space (str.split() splits where \s+ matches; the ends are stripped anyway).
+    text = " ".join(text.split()).strip(" |-–—")
+    if "@" in text and " " not in text:
         return None  # an e-mail address or a handle, never a byline
     body = _byline_body(text)
     if body is None:
         body = text
     body = _BYLINE_END.split(body, maxsplit=1)[0]
-    pieces = [piece for chunk in _BYLINE_SEPARATOR.split(body) for piece in _NAME_SPLIT.split(chunk)]
+    chunks = _BYLINE_SEPARATOR.split(body) if _BYLINE_SEPARATOR_CHAR.search(body) else [body]
+    pieces = [piece for chunk in chunks for piece in _split_names(chunk)]
     names: list[str] = []
     source_parts: list[str] = []
     for piece in pieces:
@@ -480,6 +496,16 @@ def parse_byline(text: str) -> Byline | None:
         return None
     source = ", ".join(p for p in source_parts if not _ROLE.match(p)) or None
     return Byline(names, source)
+
+
+def _split_names(chunk: str) -> list[str]:
+    """_NAME_SPLIT.split(chunk), without the pattern for a chunk that cannot hold a split: most hold one name.
+    A split needs a comma, an ampersand or a joining word with whitespace on both sides, which is then a
+    whole word of chunk.lower().split() (re.I matches no other character to the letters of the joining words).
+    """
+    if "," in chunk or "&" in chunk or not _NAME_JOINER_WORDS.isdisjoint(chunk.lower().split()):
+        return _NAME_SPLIT.split(chunk)
+    return [chunk]
 
 
 def _split_name_outlet(piece: str) -> tuple[str, str] | None:
@@ -506,11 +532,14 @@ def _byline_body(text: str) -> str | None:
 def is_person_name(text: str) -> bool:
     """Two to five capitalised words, none of them a role, an outlet word or a page word."""
     words = text.split(maxsplit=NAME_MAX_WORDS)  # more than NAME_MAX_WORDS words: no name, whatever the rest
-    if not 1 < len(words) <= NAME_MAX_WORDS or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+    if not 1 < len(words) <= NAME_MAX_WORDS:
         return False  # the cheap tests first: most lines fail them
+    for word in words:  # a loop costs less than all() of a generator
+        if not (word[:1].isupper() or word.lower() in _NAME_PARTICLES):
+            return False
     if _OUTLET_WORDS.search(text) or any(map(str.isdigit, text)):
         return False
-    return not any(_NOT_NAME_WORD.match(w.strip(".:,")) for w in words)
+    return not any(map(_NOT_NAME_WORD.match, map(str.strip, words, repeat(".:,"))))
 
 
 def byline_in_line(text: str) -> Byline | None:
@@ -524,8 +553,8 @@ def byline_in_line(text: str) -> Byline | None:
 
 def _name_and_role(text: str) -> Byline | None:
     """`Jane Doe | Reporter`, `Jane Doe, Staff Writer`: a name and a newsroom role."""
-    if not _ROLE_SEPARATOR_CHAR.search(text):
-        return None  # one part: no name and role (the common case, one cheap scan)
+    if not _ROLE_SEPARATOR_CHAR.search(text) or not _ROLE_WORD.search(_fold_case(text)):
+        return None  # one part, or no role word: no name and role (the common case, cheap scans before the split)
     parts = [part.strip() for part in _NAME_ROLE_SEPARATOR.split(text)]
     if len(parts) == 2 and is_person_name(parts[0]) and _ROLE.match(parts[1]):
         return Byline([parts[0]], None)
@@ -545,41 +574,47 @@ def extract_caption_blocks(doc: Document) -> None:
     _extract_caption_blocks(doc, _kept_indexes(doc.lines))
 
 
-def _extract_caption_blocks(doc: Document, kept: list[int]) -> None:
-    """extract_caption_blocks, given the indexes of the kept lines."""
+def _extract_caption_blocks(doc: Document, kept: list[int]) -> bool:
+    """extract_caption_blocks, given the indexes of the kept lines. Whether it took lines out: it takes
+    out the lines of each image it adds, and no others."""
     if not kept:
-        return
-    lines = doc.lines
+        return False
+    lines, images = doc.lines, len(doc.images)
     start, stop = max(0, kept[0] - CAPTION_HEADER_LINES), kept[-1] + 1
-    # The few lines a credit shape could match. Most lines are prose, with a full stop and no ")" or ":",
-    # or short, with no "/" and no "v": what _may_hold_credit needs turns them away before any function call.
+    # The few lines a credit shape could match, found by str tests: `... (credit)` ends with ")", a credit line
+    # opens with a label and has a colon; an agency credit has no full stop, and a "/" or a "v" (see
+    # _may_hold_credit). Most lines are prose, with a full stop and neither, or short, with no "/" and no "v".
+    texts = [line.text for line in lines[start:stop]]
     candidates = [
         index
-        for index, text in enumerate(map(_TEXT, lines[start:stop]), start)
-        if (")" in text or ":" in text or ("." not in text and ("/" in text or "v" in text or "V" in text)))
-        and _may_hold_credit(text)
+        for index, text in enumerate(texts, start)
+        if (")" in text and text.rstrip().endswith(")"))
+        or (":" in text and text[:1] in _CREDIT_LABEL_FIRSTS)
+        or ("." not in text and ("/" in text or "v" in text or "V" in text) and _may_hold_credit(text))
     ]
     for index in candidates:
         line = lines[index]
-        if not line.keep and line.decider is not Decider.CLASSIFIER:
+        if not line.keep and line.decider is not _CLASSIFIER:
             continue
         text = line.text
         # Each credit shape is tried only where it can match (see _may_hold_credit).
         paren = _PAREN_CREDIT.match(text) if _may_be_paren_credit(text) else None
         if paren:
             doc.images.append(Image(caption=paren.group("caption").strip(), credit=paren.group("credit").strip()))
-            line.drop("metadata: caption", Decider.METADATA)
+            line.drop("metadata: caption", _METADATA)
             continue
         credit = (":" in text and _CREDIT_LINE.match(text)) or (
             _may_be_agency_credit(text) and _AGENCY_CREDIT.match(text)
         )
         if credit and len(text) <= 200:
             doc.images.append(_caption_block(lines, index, credit.group("credit").strip()))
+    return len(doc.images) > images
 
 
 def _kept_indexes(lines: list[Line]) -> list[int]:
-    """The indexes of the kept lines (in C-level loops: a page has a few hundred lines)."""
-    return list(compress(count(), map(_KEEP, lines)))
+    """The indexes of the kept lines. A comprehension reading `line.keep` costs less than a C-level loop
+    through attrgetter: the interpreter reads a slot it has seen before faster than getattr does."""
+    return [index for index, line in enumerate(lines) if line.keep]
 
 
 def _still_kept(lines: list[Line], kept: list[int]) -> list[int]:
@@ -615,16 +650,16 @@ def _may_be_agency_credit(text: str) -> bool:
 def _caption_block(lines: list[Line], credit_index: int, credit: str) -> Image:
     """Gather a caption block around its credit line: [alt] [title] caption, credit, [id]."""
     image = Image(credit=credit)
-    lines[credit_index].drop("metadata: credit", Decider.METADATA)
+    lines[credit_index].drop("metadata: credit", _METADATA)
     after = credit_index + 1
     if after < len(lines) and not lines[after].blank_before and (ident := _IMAGE_ID.match(lines[after].text)):
         image.id = ident.group("id")
-        lines[after].drop("metadata: image id", Decider.METADATA)
+        lines[after].drop("metadata: image id", _METADATA)
     group = []  # the lines of the block above the credit, nearest first
     index = credit_index
     while index > 0 and len(group) < 3 and not lines[index].blank_before:
         index -= 1
-        if lines[index].decider in (Decider.RULE, Decider.METADATA) or len(lines[index].text) > CAPTION_MAX_CHARS:
+        if lines[index].decider in _RULE_OR_METADATA or len(lines[index].text) > CAPTION_MAX_CHARS:
             break
         group.append(lines[index])
     above = lines[credit_index - 1] if credit_index > 0 else None
@@ -635,7 +670,7 @@ def _caption_block(lines: list[Line], credit_index: int, credit: str) -> Image:
         if role == "title" and line.text.endswith(_SENTENCE_END):
             role = "alt"
         setattr(image, role, line.text)
-        line.drop(f"metadata: image {role}", Decider.METADATA)
+        line.drop(f"metadata: image {role}", _METADATA)
     return image
 
 
@@ -651,24 +686,28 @@ def drop_recipient_lines(doc: Document) -> None:
     _drop_recipient_lines(doc.lines, _kept_indexes(doc.lines))
 
 
-def _drop_recipient_lines(lines: list[Line], kept: list[int]) -> None:
-    """drop_recipient_lines, given the indexes of the kept lines."""
-    for line in map(lines.__getitem__, kept):
+def _drop_recipient_lines(lines: list[Line], kept: list[int]) -> bool:
+    """drop_recipient_lines, given the indexes of the kept lines. Whether it dropped a line."""
+    dropped = False
+    for index in kept:
+        line = lines[index]
         if "@" not in line.text or not _RECIPIENT.search(_fold_case(line.text)):
             continue
         if len(line.text) <= RECIPIENT_LINE_MAX_CHARS:
-            line.drop("metadata: recipient address", Decider.METADATA)
+            line.drop("metadata: recipient address", _METADATA)
+            dropped = True
         else:
             line.text = EMAIL.sub("", line.text)
+    return dropped
 
 
 def extract_text_metadata(doc: Document) -> None:
     """Fill title, date, byline and images from the lines around and inside the body."""
     kept = _kept_indexes(doc.lines)  # these steps only drop lines: the kept ones are found once, then filtered
-    _drop_recipient_lines(doc.lines, kept)
-    kept = _still_kept(doc.lines, kept)
-    _extract_caption_blocks(doc, kept)
-    kept = _still_kept(doc.lines, kept)
+    if _drop_recipient_lines(doc.lines, kept):
+        kept = _still_kept(doc.lines, kept)
+    if _extract_caption_blocks(doc, kept):
+        kept = _still_kept(doc.lines, kept)
     if not kept:
         return
     first = next((i for i in kept if (doc.lines[i].score or 0) > 0), kept[0])
@@ -681,7 +720,7 @@ def extract_text_metadata(doc: Document) -> None:
             title_index = _repeated_title(doc, first, possible_titles)
     if title_index is not None and doc.title is None:
         doc.title = doc.lines[title_index].text
-        doc.lines[title_index].drop("metadata: title", Decider.METADATA)
+        doc.lines[title_index].drop("metadata: title", _METADATA)
     _search_header(doc, first, meta, stop=title_index if title_index is not None else -1)
     _search_footer(doc, kept[-1])
     _take_dateline(doc, kept)
@@ -700,7 +739,7 @@ def _search_header(doc: Document, first: int, meta: _MetaTexts, stop: int = -1) 
     below_is_date = False  # the line just below (visited just before) was a dateline
     for index in range(first - 1, stop, -1):
         line = doc.lines[index]
-        if line.decider in (Decider.RULE, Decider.METADATA):
+        if line.decider in _RULE_OR_METADATA:
             continue
         walked += 1
         if (line.score or 0) > 0 or seen >= HEADER_SEARCH_LINES or walked > HEADER_WALK_MAX_LINES:
@@ -713,19 +752,19 @@ def _search_header(doc: Document, first: int, meta: _MetaTexts, stop: int = -1) 
             _set_byline(doc, byline)
             if doc.date is None and (found := find_date(text)):
                 doc.date = found[0]
-            line.drop("metadata: byline", Decider.METADATA)
+            line.drop("metadata: byline", _METADATA)
         elif maybe_meta and (doc.date is None or date_was_updated) and (date := is_date_line(text)):
             if doc.date is None or not UPDATED_STAMP.match(text):
                 doc.date, date_was_updated = date, bool(UPDATED_STAMP.match(text))
-            line.drop("metadata: date", Decider.METADATA)
+            line.drop("metadata: date", _METADATA)
             is_date = True
         elif maybe_meta and _page_words_line(text):
             if doc.date is None and (found := find_date(text)):
                 doc.date = found[0]
-            line.drop("metadata: byline or date without names", Decider.METADATA)
+            line.drop("metadata: byline or date without names", _METADATA)
         elif doc.title is None and _heading_like(text):
             doc.title = text
-            line.drop("metadata: title", Decider.METADATA)
+            line.drop("metadata: title", _METADATA)
             break
         below_is_date = is_date
 
@@ -749,15 +788,21 @@ def _title_above_meta(doc: Document, first: int, meta: _MetaTexts, possible_titl
     Only a line with a possible headline a few lines above it can lead to one (see _PossibleTitles):
     the costly meta-line test is asked of no other line.
     """
+    asked = first - 1  # the lines asked about so far, whether they may be the headline: asked .. first - 2
+    titled = first  # the lowest of them that may be (first: none)
     for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
-        above = range(max(0, index - TITLE_ABOVE_META_LINES), index)
-        if not any(map(possible_titles.__getitem__, above)) or not _meta_line(doc.lines[index], meta):
-            continue
+        while asked > index - TITLE_ABOVE_META_LINES and asked > 0:  # the lines up to TITLE_ABOVE_META_LINES above
+            asked -= 1
+            if possible_titles[asked]:
+                titled = asked
+        if titled >= index or not _meta_line(doc.lines[index], meta):
+            continue  # no possible headline in the lines asked about that lie above the index
         for above in range(index - 1, max(-1, index - TITLE_ABOVE_META_LINES - 1), -1):
             line = doc.lines[above]
-            if line.decider is Decider.RULE or _meta_line(line, meta) or _header_filler(line.text):
+            if line.decider is _RULE or _meta_line(line, meta) or _header_filler(line.text):
                 continue
-            if (line.score or 0) <= 0 and _heading_like(line.text):
+            # Not a rule's line (see above), so possible_titles tells its score <= 0 and a heading's shape.
+            if possible_titles[above] and _reads_as_heading(line.text):
                 return above
             break
     return None
@@ -775,7 +820,7 @@ class _PossibleTitles(dict):
 
     def __missing__(self, index: int) -> bool:
         line = self.lines[index]
-        self[index] = found = line.decider is not Decider.RULE and (line.score or 0) <= 0 and _heading_shape(line.text)
+        self[index] = found = line.decider is not _RULE and (line.score or 0) <= 0 and _heading_shape(line.text)
         return found
 
 
@@ -820,8 +865,9 @@ def _meta_line_reach(texts: list[str]) -> int:
     reach = min(1, len(texts))
     for k in range(1, len(texts)):
         headline = texts[k - 1]
-        repeated = all(headline in text for text in texts[: k - 1])
-        if repeated and _heading_shape(headline) and not headline.endswith(_SENTENCE_END):
+        if headline.endswith(_SENTENCE_END) or not all(map(contains, texts[: k - 1], repeat(headline))):
+            continue  # the cheap tests first
+        if _heading_shape(headline):
             reach = k + 1
     return reach
 
@@ -832,14 +878,14 @@ def _take_meta(doc: Document, line: Line) -> None:
         _set_byline(doc, byline)
     if doc.date is None and (date := is_date_line(line.text) or (byline_in_line(line.text) and find_date(line.text))):
         doc.date = date if isinstance(date, str) else date[0]
-    line.drop("metadata: header inside the body", Decider.METADATA)
+    line.drop("metadata: header inside the body", _METADATA)
 
 
 def _meta_line(line: Line, meta: _MetaTexts) -> bool:
     """A dateline, a byline (with or without "By") or header furniture such as "4 Minute Read"."""
     if line.reason.startswith(("metadata: byline", "metadata: date")):
         return True
-    if line.decider is Decider.RULE or (line.score or 0) > 0:
+    if line.decider is _RULE or (line.score or 0) > 0:
         return False
     return meta[line.text]
 
@@ -876,9 +922,9 @@ def _repeated_title(doc: Document, first: int, possible_titles: _PossibleTitles)
     """
     page = None  # the whole text, built for the first heading found
     for index in range(first - 1, max(-1, first - TITLE_SEARCH_LINES - 1), -1):
-        if not possible_titles[index] or not _heading_like(doc.lines[index].text):
+        if not possible_titles[index] or not _reads_as_heading(doc.lines[index].text):
             continue
-        page = page if page is not None else "\n".join(map(_TEXT, doc.lines))
+        page = page if page is not None else "\n".join([line.text for line in doc.lines])
         # Its own line is one occurrence; a text line holds no line break, so no occurrence spans two lines.
         if page.count(doc.lines[index].text) > 1:
             return index
@@ -887,13 +933,13 @@ def _repeated_title(doc: Document, first: int, possible_titles: _PossibleTitles)
 
 def _header_filler(text: str) -> bool:
     """Share buttons, bullets, counters and handles: header lines that say nothing."""
-    return text.startswith(("•", "*", "·", "@")) or not _more_words_than(text, FILLER_MAX_WORDS)
+    return text.startswith(("•", "*", "·", "@")) or len(text.split(maxsplit=FILLER_MAX_WORDS)) <= FILLER_MAX_WORDS
 
 
 def _bare_name(text: str) -> str | None:
     """`Mike Wuerthele` on its own line: next to the dateline or right under the headline, the author
     named without "By" (a Twitter handle glued to it, `Jane Doe@janedoe`, is dropped)."""
-    name = _HANDLE_TAIL.sub("", text).strip()
+    name = (_HANDLE_TAIL.sub("", text) if "@" in text else text).strip()  # a handle has an "@"
     if not _more_words_than(name, BARE_NAME_MAX_WORDS) and is_person_name(name):
         return name
     return None
@@ -921,7 +967,7 @@ def _search_footer(doc: Document, last: int) -> None:
             return  # below this, "Posted by" names a commenter
         if byline := byline_in_line(line.text):
             _set_byline(doc, byline)
-            line.drop("metadata: byline", Decider.METADATA)
+            line.drop("metadata: byline", _METADATA)
             return
 
 
@@ -942,10 +988,14 @@ def _set_byline(doc: Document, byline: Byline) -> None:
 
 
 def _heading_like(text: str) -> bool:
-    if not _heading_shape(text):
-        return False
+    return _heading_shape(text) and _reads_as_heading(text)
+
+
+def _reads_as_heading(text: str) -> bool:
+    """The costly part of _heading_like, for a text of a heading's shape (the title searches know the
+    shape of the lines they ask about: see _PossibleTitles)."""
     words = text.split()
-    if _CALL_TO_ACTION.match(text) or sum(w.isdigit() for w in words) > TITLE_MAX_NUMBER_SHARE * len(words):
+    if _CALL_TO_ACTION.match(text) or sum(map(str.isdigit, words)) > TITLE_MAX_NUMBER_SHARE * len(words):
         return False  # "CLICK FOR RESULTS", a table row such as "40 Casey Mears 1 0 0 0 0"
     if len(words) <= TITLE_MIN_WORDS and is_person_name(text):
         return False  # "Adam Clark Estes" above a dateline is the author, not the headline

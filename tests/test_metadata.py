@@ -421,3 +421,58 @@ def test_a_segmented_line_holding_another_word_has_a_segment_holding_it():
         if metadata._holds_other_words(text):
             segments = metadata._DATE_SEGMENTS.split(text)
             assert any(metadata._holds_other_words(segment) for segment in segments), text
+
+
+def test_caption_candidate_tests_pass_every_line_a_credit_shape_matches():
+    """_extract_caption_blocks asks a credit shape only of lines passing its str tests."""
+    rng = random.Random(59)
+    labels = ["photo credit", "image  credit", "credit", "photo", "photograph", "image", "picture", "source", "foto"]
+    credits = ["Jane Doe", "AFP", "Getty Images/x", "Photo: x", "courtesy of x", "(x)", "x.", ""]
+    texts = _random_word_texts(rng, [*labels, "s", ":", " : ", "via", "/", "(", ")", "."], 20000)
+    for _ in range(20000):
+        caption = rng.choice(["", "A caption long enough to be one", "short", "e.g. this one"])
+        credit = rng.choice(_random_word_texts(rng, [*labels, *credits], 1))
+        tail = rng.choice(["", " ", "\t", "\u2028", ".", "x"])
+        shapes = [f"{caption} ({credit}){tail}", f"{credit}:{tail} {caption}", f"{caption} via {credit}"]
+        texts.append(rng.choice(shapes))
+    matched = {"credit line": 0, "paren": 0, "agency": 0}
+    for text in texts:
+        if metadata._CREDIT_LINE.match(text):
+            matched["credit line"] += 1
+            assert ":" in text and text[:1] in metadata._CREDIT_LABEL_FIRSTS, text
+        if metadata._PAREN_CREDIT.match(text):
+            matched["paren"] += 1
+            assert text.rstrip().endswith(")"), text
+        if metadata._AGENCY_CREDIT.match(text):
+            matched["agency"] += 1
+            assert "." not in text and ("/" in text or "v" in text or "V" in text), text
+            assert metadata._may_hold_credit(text), text
+    assert min(matched.values()) > 500, matched
+
+
+def test_role_word_hint_passes_every_name_and_role():
+    rng = random.Random(61)
+    words = [*metadata._ROLES.split("|"), *metadata._ROLE_QUALIFIERS.split("|"), "Jane", "Doe", "Mike", "Wuerthele"]
+    words += ["s", "news", "|", "-", "—", ","]
+    found = 0
+    for text in _random_word_texts(rng, words, 30000):
+        parts = [part.strip() for part in metadata._NAME_ROLE_SEPARATOR.split(text)]
+        if len(parts) == 2 and metadata._ROLE.match(parts[1]):
+            found += 1
+            assert metadata._ROLE_WORD.search(metadata._fold_case(text)), text
+    assert found > 1000
+
+
+def test_str_split_splits_where_whitespace_runs_match():
+    """parse_byline collapses whitespace with str.split(): the characters it splits at are those of \\s."""
+    everything = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    assert set(re.findall(r"\s", everything)) == {char for char in everything if char.isspace()}
+
+
+def test_byline_split_pretests_pass_every_text_their_pattern_splits():
+    rng = random.Random(67)
+    words = [*metadata._NAME_JOINERS, "Jane", "Doe", "ab", "|", "•", "·", "–", "—", "-", ";", ".", ",", "&", "\u2028"]
+    for text in _random_word_texts(rng, words, 30000):
+        if len(metadata._BYLINE_SEPARATOR.split(text)) > 1:
+            assert metadata._BYLINE_SEPARATOR_CHAR.search(text), text
+        assert metadata._split_names(text) == metadata._NAME_SPLIT.split(text), text
