@@ -31,7 +31,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from operator import attrgetter
 
 import numba
 import numpy as np
@@ -418,12 +417,13 @@ def warm_up() -> None:
 
 def classify(lines: list[Line], model: Model | None = None) -> None:
     """Decide every line no rule decided: keep the body region(s), drop the rest, say why."""
-    open_lines = list(filter(attrgetter("keep"), lines))  # C-level loops: a page has a few hundred lines
+    # Comprehensions: on slotted Lines they beat filter/map with attrgetter (Python 3.11).
+    open_lines = [line for line in lines if line.keep]
     if not open_lines:
         return
     model = model or default_model()
-    texts = list(map(attrgetter("text"), open_lines))
-    scores, x, _ = score_lines(texts, list(map(attrgetter("blank_before"), open_lines)), model)
+    texts = [line.text for line in open_lines]
+    scores, x, _ = score_lines(texts, [line.blank_before for line in open_lines], model)
     log_chars = x[:, L_LOG_CHARS]
     keep, inside, scores = decide(
         scores, log_chars, texts, np.expm1(x[:, COLUMN["log_words"]]), x[:, COLUMN["stopwords"]]
