@@ -366,7 +366,10 @@ def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, resu
         results.add(f"{mode}, 1 worker ({size})", figure)
         speedup = one.seconds / two.seconds
         bar = _bar(speedup >= BAR_SPEEDUP_2_WORKERS, f">= {BAR_SPEEDUP_2_WORKERS}x")
-        figure = f"{two.pages_s:.1f} pages/s, {two.mb_s:.2f} MB/s ({speedup:.2f}x){_errors_note(two)}"
+        figure = (
+            f"{two.pages_s:.1f} pages/s, {two.mb_s:.2f} MB/s ({speedup:.2f}x){_errors_note(two)}; "
+            f"workers' CPU per page {_ms_per_page(two)} (1 worker: {_ms_per_page(one)})"
+        )
         results.add(f"{mode}, 2 workers", figure, bar)
         if mode == "text":
             ok = one.mb_worker_cpu_s >= BAR_TEXT_MB_S_PER_WORKER
@@ -407,6 +410,12 @@ def learn(shared: Path, results: Results) -> None:
         results.add(what, f"{timing.pages_s:.1f} pages/s, {timing.mb_s:.2f} MB/s wall; {timing.mb_cpu_s:.2f} MB/CPU-s")
 
 
+def _ms_per_page(timing: Timing) -> str:
+    """The workers' CPU time per page: when it grows with a second worker, the cores slow each
+    other down (a shared host), which no pool can make up for."""
+    return f"{1000 * timing.worker_cpu_seconds / timing.pages:.2f} ms"
+
+
 def _bar(ok: bool, bar: str) -> str:
     return f"{'met' if ok else 'NOT met'}: {bar}"
 
@@ -422,7 +431,8 @@ def write_markdown(path: Path, results: Results, corpus: Corpus, args: argparse.
         f"Pages: {corpus.origin}. Timings through the `cleaner clean` command (start-up included) unless",
         "noted; wall-clock figures depend on what else the machine runs (see the load average), CPU-second",
         "figures much less; each speed is the fastest of --trials runs. The 2-worker speed-up can only be",
-        "judged on an otherwise idle machine.",
+        "judged on an otherwise idle machine whose cores do not slow each other down: when the workers'",
+        "CPU per page grows from the 1-worker run to the 2-worker run, the host shares what the cores run on.",
         "",
         "| what | figure | done-when bar |",
         "| --- | --- | --- |",
