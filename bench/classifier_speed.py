@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in files:
         raw = path.read_bytes()
         size += len(raw)
-        pages.append(text.unwrap(text.split_lines(text.normalize_text(raw.decode("utf-8", "replace")))))
+        pages.append(text.split_and_unwrap(text.normalize_text(raw.decode("utf-8", "replace")))[0])
     default_model()
     classify([Line(text="Warm the stoplists up before timing.")])
     start = time.process_time()

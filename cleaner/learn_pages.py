@@ -100,8 +100,8 @@ def read_page(source: Source) -> tuple[Document, PageText]:
     if decoded.format is Format.HTML:
         tree = html.parse(doc)
         return doc, PageText(lines=html.visible_lines(tree), nodes=list(node_texts(tree)))
-    lines = text.unwrap(text.split_lines(text.normalize_text(decoded.text)))
-    return doc, PageText(lines=[line.text for line in lines], nodes=[])
+    _, texts = text.split_and_unwrap(text.normalize_text(decoded.text))
+    return doc, PageText(lines=texts, nodes=[])
 
 
 def sketch_page(source: Source) -> PageSketch:

@@ -90,18 +90,16 @@ def _fingerprint_hits(rule_files: list[RuleFile], lines: list[str], normalized: 
         for number in files_of[line]:
             hits[number] += 1
     patterns, owners = combined_patterns(tuple(rule_file.scope.fingerprint_set for rule_file in rule_files))
-    if patterns.patterns and _may_match(patterns, _haystack(normalized)):
-        page = "\n".join(normalized)
+    if not patterns.patterns:
+        return hits
+    # NormalizedLines.haystack holds every line at no cost; else the lines are joined, once.
+    haystack = normalized.haystack if isinstance(normalized, NormalizedLines) else None
+    page = "\n".join(normalized) if haystack is None else None
+    if _may_match(patterns, page if haystack is None else haystack):
+        page = "\n".join(normalized) if page is None else page
         for index in patterns.matched(PageLines(normalized, page)):  # normalised lines hold no line break
             hits[owners[index]] += 1
     return hits
-
-
-def _haystack(normalized: list[str]) -> str:
-    """A text holding every normalised line: NormalizedLines.haystack, which costs nothing, else the lines joined."""
-    if isinstance(normalized, NormalizedLines) and normalized.haystack is not None:
-        return normalized.haystack
-    return "\n".join(normalized)
 
 
 @lru_cache(maxsize=256)

@@ -54,7 +54,7 @@ def site_held_out(site_folder: str) -> bool:
 
 def read_lines(path: Path) -> list[Line]:
     raw = path.read_bytes().decode("utf-8", errors="replace")
-    return text_mod.unwrap(text_mod.split_lines(text_mod.normalize_text(raw)))
+    return text_mod.split_and_unwrap(text_mod.normalize_text(raw))[0]
 
 
 def label_lines(lines: list[Line], gold: str) -> list[int]:
