@@ -10,8 +10,8 @@ import sys
 import time
 from typing import TextIO
 
-from cleaner.document import Document
 from cleaner.runner import Reporter
+from cleaner.writers import Rendered
 
 
 class ErrorLines(Reporter):
@@ -20,9 +20,9 @@ class ErrorLines(Reporter):
     def __init__(self, stream: TextIO | None = None):
         self.stream = stream or sys.stderr
 
-    def document(self, doc: Document) -> None:
-        if doc.error:
-            print(f"cleaner: {doc.id}: {doc.error}", file=self.stream, flush=True)
+    def document(self, item: Rendered) -> None:
+        if item.error:
+            print(f"cleaner: {item.id}: {item.error}", file=self.stream, flush=True)
 
 
 class ProgressBar(Reporter):
@@ -53,10 +53,10 @@ class ProgressBar(Reporter):
         if resumed:
             self._progress.console.print(f"resuming: {resumed} documents already done", highlight=False)
 
-    def document(self, doc: Document) -> None:
-        if doc.error:
+    def document(self, item: Rendered) -> None:
+        if item.error:
             self._errors += 1
-            self._progress.console.print(f"cleaner: {doc.id}: {doc.error}", markup=False, highlight=False)
+            self._progress.console.print(f"cleaner: {item.id}: {item.error}", markup=False, highlight=False)
         done = self._progress.tasks[0].completed + 1
         rate = done / max(time.monotonic() - self._started, 1e-9)
         self._progress.update(self._task, advance=1, rate=f"{rate:.0f}", errors=self._errors)

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.document import Document, Format, Image
 from cleaner.errors import InputError
-from cleaner.pool import CleanerSettings, lean
+from cleaner.pool import CleanerSettings
 from cleaner.readers import Source
-from cleaner.writers import record_json
+from cleaner.writers import Rendered, record_json, rendered
 
 if TYPE_CHECKING:
     import pyarrow
@@ -119,7 +119,7 @@ class CleanBatch:
             error = batch["error"][row] if "error" in batch else None
             return Document(id=doc_id, url=url, error=error or "no data")
         try:
-            return lean(self.cleaner.clean(data, url=url, id=doc_id))
+            return self.cleaner.clean(data, url=url, id=doc_id)
         except Exception as unexpected:  # a bug in a stage must not fail the whole Ray job
             return Document(id=doc_id, url=url, error=f"internal error: {type(unexpected).__name__}: {unexpected}")
 
@@ -170,8 +170,8 @@ def _actor_pool(actors: int | None, spare_cpus: int = 0):
 
 def ray_clean_in_order(
     todo: Iterable[tuple[int, Source]], config: RunConfig, address: str | None = None
-) -> Iterator[tuple[int, Document]]:
-    """The engine behind `--engine ray`: (index, document) in input order, cleaned on the cluster."""
+) -> Iterator[tuple[int, Rendered]]:
+    """The engine behind `--engine ray`: (index, rendered document) in input order, cleaned on the cluster."""
     import ray
 
     if not ray.is_initialized():
@@ -183,10 +183,12 @@ def ray_clean_in_order(
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # not two INFO lines per chunk on stderr
     todo = iter(todo)
     while chunk := list(itertools.islice(todo, DRIVER_CHUNK_DOCS)):
-        yield from _clean_chunk(chunk, config.settings)
+        yield from _clean_chunk(chunk, config.settings, config.fmt)
 
 
-def _clean_chunk(chunk: list[tuple[int, Source]], settings: CleanerSettings) -> Iterator[tuple[int, Document]]:
+def _clean_chunk(
+    chunk: list[tuple[int, Source]], settings: CleanerSettings, fmt: str
+) -> Iterator[tuple[int, Rendered]]:
     import ray
 
     ds = ray.data.from_items([_item(index, source) for index, source in chunk])
@@ -204,7 +206,7 @@ def _clean_chunk(chunk: list[tuple[int, Source]], settings: CleanerSettings) -> 
         compute=_actor_pool(None),
     )
     for row in cleaned.iter_rows():
-        yield int(row[INDEX_COLUMN]), document_from_record(json.loads(row[RECORD_COLUMN]))
+        yield int(row[INDEX_COLUMN]), rendered(document_from_record(json.loads(row[RECORD_COLUMN])), fmt)
 
 
 def _item(index: int, source: Source) -> dict[str, Any]:

@@ -22,11 +22,10 @@ from pathlib import Path
 
 from cleaner import __version__
 from cleaner.containers import JsonlFields
-from cleaner.document import Document
 from cleaner.pool import CleanerSettings, clean_in_order
 from cleaner.readers import Source, iter_sources
 from cleaner.rules import load_rules
-from cleaner.writers import Manifest, ShardedOutput, work_folder
+from cleaner.writers import Manifest, Rendered, ShardedOutput, work_folder
 
 # Documents per output shard: the most work a kill -9 can lose, and one manifest entry each.
 DEFAULT_SHARD_SIZE = 500
@@ -74,8 +73,8 @@ class Reporter:
     def start(self, total: int | None, resumed: int) -> None:
         """The run begins; total is known only when --limit bounds it."""
 
-    def document(self, doc: Document) -> None:
-        """One document was written (doc.error set if it failed)."""
+    def document(self, item: Rendered) -> None:
+        """One document was written (item.error set if it failed)."""
 
     def finish(self) -> None:
         """The run ended, normally or not."""
@@ -109,13 +108,13 @@ def indexed_sources(config: RunConfig) -> Iterator[tuple[int, Source]]:
     return enumerate(itertools.islice(sources, config.limit))
 
 
-# An engine cleans (index, source) pairs and yields (index, document) in the same order.
-Engine = Callable[[Iterator[tuple[int, Source]], "RunConfig"], Iterator[tuple[int, Document]]]
+# An engine cleans (index, source) pairs and yields (index, document rendered in config.fmt) in the same order.
+Engine = Callable[[Iterator[tuple[int, Source]], "RunConfig"], Iterator[tuple[int, Rendered]]]
 
 
-def local_engine(todo: Iterator[tuple[int, Source]], config: RunConfig) -> Iterator[tuple[int, Document]]:
+def local_engine(todo: Iterator[tuple[int, Source]], config: RunConfig) -> Iterator[tuple[int, Rendered]]:
     """Worker processes on this machine (the default)."""
-    return clean_in_order(todo, config.settings, config.workers, config.timeout)
+    return clean_in_order(todo, config.settings, config.fmt, config.workers, config.timeout)
 
 
 def run(config: RunConfig, reporter: Reporter | None = None, clean_all: Engine | None = None) -> RunStats:
@@ -131,11 +130,11 @@ def run(config: RunConfig, reporter: Reporter | None = None, clean_all: Engine |
     todo = ((i, s) for i, s in indexed_sources(config) if not output.is_done(i))
     reporter.start(config.limit - stats.resumed if config.limit else None, stats.resumed)
     try:
-        for index, doc in clean_all(todo, config):
-            output.write(index, doc)
+        for index, item in clean_all(todo, config):
+            output.write(index, item)
             stats.cleaned += 1
-            stats.errors += bool(doc.error)
-            reporter.document(doc)
+            stats.errors += bool(item.error)
+            reporter.document(item)
     except BaseException as failed:
         output.abort(failed)
         raise

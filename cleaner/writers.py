@@ -13,32 +13,27 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import orjson
 
 from cleaner.document import Document
 
 FORMATS = ("jsonl", "txt", "md")
-WRITE_BUFFER = 1 << 20  # bytes buffered before a binary output file is written to
+WRITE_BUFFER = 1 << 20  # bytes of JSONL buffered before a write: a record is often bigger than the default 8 KiB
 # Output files are readable by all, like any file a command writes (mkstemp alone gives 0600).
 OUTPUT_MODE = 0o644
 _INPUT_SUFFIXES = (".gz", ".html", ".htm", ".xhtml", ".txt", ".jsonl", ".warc")
 
 
 @contextmanager
-def atomic_file(path: Path, *, binary: bool = False) -> Iterator[IO]:
-    """A file (UTF-8 text, or bytes when `binary`) that appears at `path` only when the block completes
-    without error."""
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A file (written as bytes) that appears at `path` only when the block completes without error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(temp, OUTPUT_MODE)  # mkstemp makes the file private; output is meant to be read
-        if binary:  # a large buffer: a record is often bigger than the default 8 KiB, a write call each
-            opened = os.fdopen(handle, "wb", WRITE_BUFFER)
-        else:
-            opened = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
-        with opened as stream:
+        with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
@@ -66,6 +61,24 @@ def record_line(doc: Document) -> bytes:
 def record_json(doc: Document) -> str:
     """The record as a string (a column of a Ray dataset)."""
     return record_line(doc)[:-1].decode()
+
+
+class Rendered(NamedTuple):
+    """A cleaned document as its output holds it: what a worker hands to the writer.
+
+    Workers render, so that the process that writes (one for the whole run) only writes: it
+    neither rebuilds Document objects nor serializes them (a tuple of bytes crosses processes
+    several times faster than a Document).
+    """
+
+    id: str
+    error: str | None
+    payload: bytes  # JSONL: the record's line; txt/md: the file's content (a failed document has no file)
+
+
+def rendered(doc: Document, fmt: str) -> Rendered:
+    payload = record_line(doc) if fmt == "jsonl" else render(doc, fmt).encode("utf-8")
+    return Rendered(doc.id, doc.error, payload)
 
 
 def render(doc: Document, fmt: str) -> str:
@@ -111,11 +124,11 @@ class FolderWriter:
         self.root, self.fmt = root, fmt
         root.mkdir(parents=True, exist_ok=True)
 
-    def write(self, doc: Document) -> None:
-        if doc.error:
+    def write(self, item: Rendered) -> None:
+        if item.error:
             return
-        with atomic_file(output_path(self.root, doc.id, self.fmt)) as stream:
-            stream.write(render(doc, self.fmt))
+        with atomic_file(output_path(self.root, item.id, self.fmt)) as stream:
+            stream.write(item.payload)
 
 
 def overwritten_input(out: Path, fmt: str, inputs: Iterable[str]) -> str | None:
@@ -177,7 +190,7 @@ class Manifest:
         self.shards[shard], self.size = {"docs": docs, "errors": errors}, size
         data = {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "shards": self.shards, "size": size}
         with atomic_file(self.path) as stream:
-            json.dump(data, stream, indent=1, sort_keys=True)
+            stream.write(json.dumps(data, indent=1, sort_keys=True).encode())
 
 
 class ShardedOutput:
@@ -219,17 +232,17 @@ class ShardedOutput:
         shards = self.manifest.shards.values()
         return sum(s["docs"] for s in shards), sum(s["errors"] for s in shards)
 
-    def write(self, index: int, doc: Document) -> None:
+    def write(self, index: int, item: Rendered) -> None:
         shard = index // self.shard_size
         if shard != self._shard:
             self._commit()
             self._shard, self._docs, self._errors = shard, 0, 0
         self._docs += 1
-        self._errors += bool(doc.error)
+        self._errors += bool(item.error)
         if self._folder is None:
-            self._output().write(record_line(doc))
+            self._output().write(item.payload)
         else:
-            self._folder.write(doc)
+            self._folder.write(item)
 
     def finish(self) -> None:
         """Commit the last shard, then (JSONL) move the output into place and remove the work folder."""

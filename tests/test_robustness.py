@@ -31,11 +31,10 @@ from cleaner.cli import app
 from cleaner.errors import RuleError
 from cleaner.html_depth import flatten_deep_nesting, hit_parser_limit
 from cleaner.pipeline import Cleaner
-from cleaner.pool import lean
 from cleaner.progress import ErrorLines
 from cleaner.rules import MAX_MATCH_CHARS, MAX_PROGRAM_SIZE, MAX_RULE_FILE_BYTES, load_rule_file
 from cleaner.runner import RunConfig
-from cleaner.writers import output_path, work_folder
+from cleaner.writers import output_path, rendered, work_folder
 
 # Bounds the nasty-corpus run must stay within (the 20 MB line dominates both).
 MAX_RUN_SECONDS = 150
@@ -268,7 +267,7 @@ def _serial_engine(todo, config: RunConfig):
     """Cleans in this process, so that a patched read applies (worker processes start fresh)."""
     cleaner = config.settings.build()
     for index, source in todo:
-        yield index, lean(cleaner.clean_source(source))
+        yield index, rendered(cleaner.clean_source(source), config.fmt)
 
 
 def test_unreadable_and_vanished_files_are_errors_and_the_run_goes_on(
@@ -580,14 +579,17 @@ elif moment == "mid-shard":
             self._stream.flush(); os._exit(9)  # shard 1 half written and on disk, the manifest lists shard 0
     writers.ShardedOutput.write = write_then_die
 elif moment == "manifest":
+    real_atomic_file = writers.atomic_file
     calls = []
-    real_dump = json.dump
-    def dump_then_die(data, stream, **kw):
-        calls.append(1)
-        if len(calls) == 2:
-            stream.write("{\\"version\\": 1, \\"shards"); stream.flush(); os._exit(9)
-        real_dump(data, stream, **kw)
-    writers.json.dump = dump_then_die
+    @writers.contextmanager
+    def manifest_then_die(path):
+        with real_atomic_file(path) as stream:
+            if path.name == writers.MANIFEST_NAME:
+                calls.append(1)
+                if len(calls) == 2:
+                    stream.write(b"{\\"version\\": 2, \\"shards"); stream.flush(); os._exit(9)
+            yield stream
+    writers.atomic_file = manifest_then_die
 elif moment == "after-shard":
     calls = []
     real_mark = writers.Manifest.mark_done

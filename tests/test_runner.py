@@ -7,12 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from scale_crawl import build_crawl, page_html, sample_warc, write_jsonl
+from scale_crawl import build_crawl, page_html, page_text, sample_warc, write_jsonl
 from typer.testing import CliRunner
 
 from cleaner.cli import app
@@ -20,7 +21,7 @@ from cleaner.document import Document
 from cleaner.pool import BATCH_BYTES, BATCH_DOCS, CleanerSettings, _batched, clean_in_order
 from cleaner.readers import Source, iter_sources
 from cleaner.runner import Reporter, RunConfig, dry_run, run
-from cleaner.writers import MANIFEST_NAME, work_folder
+from cleaner.writers import MANIFEST_NAME, Rendered, work_folder
 
 
 def records(path: Path) -> list[dict]:
@@ -67,7 +68,7 @@ class StopAfter(Reporter):
     def __init__(self, n: int):
         self.n = n
 
-    def document(self, doc: Document) -> None:
+    def document(self, item: Rendered) -> None:
         self.n -= 1
         if self.n == 0:
             raise KeyboardInterrupt
@@ -148,7 +149,7 @@ def test_a_hanging_or_crashing_document_is_an_error_and_the_run_goes_on(tmp_path
     ids = ["ok1", "hang", "ok2", "die", "ok3", "bug", "ok4"]
     sources = [(i, Source(id=name, path=tmp_path / "x", data=page_html(i).encode())) for i, name in enumerate(ids)]
     started = time.monotonic()
-    results = list(clean_in_order(iter(sources), TroubleSettings(), workers=2, timeout=1.0))
+    results = list(clean_in_order(iter(sources), TroubleSettings(), "jsonl", workers=2, timeout=1.0))
     assert time.monotonic() - started < 60
     assert [(i, d.id) for i, d in results] == list(enumerate(ids))
     errors = dict(zip(ids, (d.error for _, d in results), strict=True))
@@ -158,14 +159,47 @@ def test_a_hanging_or_crashing_document_is_an_error_and_the_run_goes_on(tmp_path
     assert errors["bug"] == "internal error: RuntimeError: a stage failed"
 
 
+def test_the_time_limit_is_each_documents_not_its_batchs(tmp_path: Path) -> None:
+    """A hanging document amid a full batch is stopped when it alone has run over the limit (not
+    after the batch's documents times the limit: minutes here), and only it gets the error."""
+    ids = [f"ok{n}" for n in range(BATCH_DOCS)]
+    ids[BATCH_DOCS // 2] = "hang"
+    sources = [(i, Source(id=name, path=tmp_path / "x", data=page_text(i).encode())) for i, name in enumerate(ids)]
+    started = time.monotonic()
+    results = list(clean_in_order(iter(sources), TroubleSettings(), "jsonl", workers=1, timeout=2.0))
+    assert time.monotonic() - started < BATCH_DOCS * 2.0 / 4
+    assert [item.id for _, item in results] == ids
+    assert [item.error for _, item in results if item.error] == ["timed out after 2 s"]
+    assert results[BATCH_DOCS // 2][1].error
+
+
 def test_documents_alone_in_their_batches_fail_alone(tmp_path: Path) -> None:
     """One document per batch (each bigger than half a batch): a failure is recorded without a retry."""
     big = "x" * (BATCH_BYTES // 2 + 1)
     ids = ["ok1", "die", "ok2", "hang", "ok3"]
     sources = [(i, Source(id=name, path=tmp_path / "x", data=big.encode())) for i, name in enumerate(ids)]
-    results = list(clean_in_order(iter(sources), TroubleSettings(), workers=1, timeout=1.0))
+    results = list(clean_in_order(iter(sources), TroubleSettings(), "jsonl", workers=1, timeout=1.0))
     died, late = "worker process died (exit code 3)", "timed out after 1 s"
     assert [d.error for _, d in results] == [None, died, None, late, None]
+
+
+def test_big_documents_both_ways_do_not_deadlock_a_worker_holding_two_batches(tmp_path: Path) -> None:
+    """The parent sends a worker its next big batch while the worker sends back a big answer:
+    more than a pipe holds in each direction, so neither may wait for the other to read."""
+    paragraphs = [page_text(n).split("\n\n")[-1] for n in range(400)]
+    body = "\n\n".join(paragraphs).encode()  # some 100 KB of prose, every paragraph of it kept
+    assert len(body) > 64 * 1024 and len(body) > BATCH_BYTES // 16
+    big = body * 6  # each document its own batch, each answer several times a pipe's buffer
+    sources = [(i, Source(id=f"big{i}", path=tmp_path / "x", data=big)) for i in range(6)]
+    results: list[tuple[int, Rendered]] = []
+    run_all = threading.Thread(
+        target=lambda: results.extend(clean_in_order(iter(sources), CleanerSettings(), "jsonl", 1, 60.0)), daemon=True
+    )
+    run_all.start()
+    run_all.join(120)  # a deadlock blocks the parent in a send, where no time limit of the pool applies
+    assert not run_all.is_alive(), "the parent and the worker wait for each other"
+    assert [item.error for _, item in results] == [None] * 6
+    assert all(len(item.payload) > len(body) for _, item in results)
 
 
 def test_containers_and_plain_files_in_one_run(tmp_path: Path) -> None:

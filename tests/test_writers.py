@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.document import Document, Format, Image
-from cleaner.writers import FolderWriter, ShardedOutput, atomic_file, output_path, record_line, render
+from cleaner.writers import (
+    FolderWriter,
+    ShardedOutput,
+    atomic_file,
+    output_path,
+    record_line,
+    render,
+    rendered,
+)
 
 
 def full_doc(id: str = "a/page.html.gz") -> Document:
@@ -41,7 +49,7 @@ class Boom(Exception):
 def test_atomic_file_appears_only_on_success(tmp_path):
     target = tmp_path / "sub" / "out.txt"
     with atomic_file(target) as stream:
-        stream.write("hello")
+        stream.write(b"hello")
         assert not target.exists(), "nothing at the target while writing"
     assert target.read_text() == "hello"
     assert list(target.parent.iterdir()) == [target]
@@ -50,7 +58,7 @@ def test_atomic_file_appears_only_on_success(tmp_path):
 def test_atomic_file_leaves_no_file_on_exception(tmp_path):
     target = tmp_path / "out.txt"
     with pytest.raises(Boom), atomic_file(target) as stream:
-        stream.write("half")
+        stream.write(b"half")
         raise Boom
     assert list(tmp_path.iterdir()) == []
 
@@ -59,7 +67,7 @@ def test_atomic_file_keeps_the_old_file_on_exception(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old")
     with pytest.raises(Boom), atomic_file(target) as stream:
-        stream.write("new")
+        stream.write(b"new")
         raise Boom
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
@@ -68,7 +76,7 @@ def test_atomic_file_keeps_the_old_file_on_exception(tmp_path):
 def test_sharded_output_aborted_leaves_no_output(tmp_path):
     target = tmp_path / "out.jsonl"
     output = ShardedOutput(target, "jsonl", "run", shard_size=10)
-    output.write(0, full_doc())
+    output.write(0, rendered(full_doc(), "jsonl"))
     output.abort(Boom("interrupted"))
     assert not target.exists()
 
@@ -159,7 +167,7 @@ def test_sharded_output_writes_records_in_order(tmp_path):
     target = tmp_path / "deep" / "out.jsonl"
     output = ShardedOutput(target, "jsonl", "run", shard_size=2)
     for index, name in enumerate(("b.txt", "a.txt", "c.txt")):
-        output.write(index, full_doc(name))
+        output.write(index, rendered(full_doc(name), "jsonl"))
     output.finish()
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == ["b.txt", "a.txt", "c.txt"]
@@ -172,18 +180,18 @@ def test_sharded_output_resumes_after_its_last_complete_shard(tmp_path):
     whole = tmp_path / "whole.jsonl"
     output = ShardedOutput(whole, "jsonl", "run", shard_size=2)
     for index, name in enumerate(names):
-        output.write(index, full_doc(name))
+        output.write(index, rendered(full_doc(name), "jsonl"))
     output.finish()
     target = tmp_path / "out.jsonl"
     interrupted = ShardedOutput(target, "jsonl", "run", shard_size=2)
     for index, name in enumerate(names[:3]):  # shard 0 complete, shard 1 half written
-        interrupted.write(index, full_doc(name))
+        interrupted.write(index, rendered(full_doc(name), "jsonl"))
     interrupted._stream.flush()  # as if killed after its buffer reached the disk
     interrupted.abort(Boom("killed"))
     resumed = ShardedOutput(target, "jsonl", "run", shard_size=2)
     assert resumed.resumed and [resumed.is_done(i) for i in range(5)] == [True, True, False, False, False]
     for index, name in enumerate(names[2:], start=2):
-        resumed.write(index, full_doc(name))
+        resumed.write(index, rendered(full_doc(name), "jsonl"))
     resumed.finish()
     assert target.read_bytes() == whole.read_bytes()
     assert not ShardedOutput(target, "jsonl", "other run", shard_size=2).resumed
@@ -210,9 +218,9 @@ def test_render_md_has_title_meta_body_and_captions():
 def test_folder_writer_mirrors_the_input_tree_and_skips_errors(tmp_path: Path, fmt):
     root = tmp_path / "out"
     writer = FolderWriter(root, fmt)
-    writer.write(full_doc("x/y/page.html.gz"))
-    writer.write(full_doc("top.txt"))
-    writer.write(Document(id="x/bad.txt", error="empty document"))
+    writer.write(rendered(full_doc("x/y/page.html.gz"), fmt))
+    writer.write(rendered(full_doc("top.txt"), fmt))
+    writer.write(rendered(Document(id="x/bad.txt", error="empty document"), fmt))
     written = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     assert written == sorted([f"x/y/page.{fmt}", f"top.{fmt}"])
     assert "Second paragraph." in (root / f"top.{fmt}").read_text(encoding="utf-8")
