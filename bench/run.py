@@ -1,13 +1,15 @@
 """`make bench`: speed, memory and quality of `cleaner clean`, written to bench/results.md.
 
-    .venv/bin/python bench/run.py [--shared ../shared] [--repeat 30] [--text-repeat 400] [--trials 2]
+    .venv/bin/python bench/run.py [--shared ../shared] [--repeat 30] [--text-repeat 400] [--trials 3]
                                   [--rss-mb 1024] [--out FILE]
 
 What it measures, on a crawl built from shared/dev (its pages repeated `--repeat` times so that
 start-up does not dominate; synthetic pages when shared/ is absent):
 - the command's start-up (one page), then text mode and HTML mode through the real command, 1 and 2
   workers: pages/s and MB/s of input; per worker, MB per CPU-second of the worker process (the
-  whole command's MB per CPU-second, start-up, listing and writing included, beside it);
+  whole command's MB per CPU-second, start-up, listing and writing included, beside it); the 1- and
+  2-worker runs alternate, and before each pair the host's ceiling is checked (HostCeiling: what two
+  cores give two cleaning processes at the moment, against one);
 - HTML extraction speed against trafilatura alone (`trafilatura.extract(html, include_comments=False)`)
   on the same pages, in this process, one core each, so both sides pay the same for nothing else;
 - peak memory of the whole process tree (command, fork server and workers, sampled) on a
@@ -27,8 +29,10 @@ import argparse
 import gzip
 import io
 import json
+import multiprocessing
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +62,9 @@ SAMPLE_SECONDS = 0.05
 # at every sample while the run is young (the workers start), then every LIST_PROCESSES_SECONDS.
 LIST_ALWAYS_SECONDS = 3.0
 LIST_PROCESSES_SECONDS = 0.5
+# The host check made before each pair of 1- and 2-worker runs: each of two processes cleaning the
+# same pages at once for about this long, against one alone (see HostCeiling).
+CEILING_SECONDS = 1.5
 SYNTHETIC_PAGES = 60
 SEED = 7
 SYNTHETIC_WORDS = (
@@ -353,12 +360,64 @@ def start_up(corpus: Corpus, work: Path, results: Results) -> None:
     results.add("start-up, 1 page, 1 worker", figure)
 
 
-def one_and_two_workers(crawl: Path, out: Path, pages: int, mb: float, trials: int) -> tuple[Timing, Timing]:
-    """The fastest 1-worker and 2-worker runs of `trials` each, made alternately (1, 2, 1, 2, ...):
-    this machine's speed drifts, and all runs of one kind made before the other's would see other
-    phases of it (one afternoon's runs made that way gave 1.63x to 2.13x for the same code)."""
+def _clean_rounds(pages: list[bytes], rounds: int, seconds: multiprocessing.Queue) -> None:
+    cleaner = Cleaner()
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for page in pages:
+            cleaner.clean(page)
+    seconds.put(time.perf_counter() - started)
+
+
+class HostCeiling:
+    """The most two workers could gain on this machine at the moment, whatever the pool does.
+
+    Two processes clean the same pages at once (no pool, no parent, no files), against one alone:
+    2 x (one's time) / (each one's time when two run) is the speed-up of a perfect pool. On a
+    machine whose two cores are shared with others (hyperthreads of one physical core, or a
+    busy host), it falls well below 2 and drifts: the same code has given 1.55x to 2.03x.
+    """
+
+    def __init__(self, pages: list[bytes]):
+        self.pages = pages
+        started = time.perf_counter()
+        _clean_rounds(pages, 1, multiprocessing.get_context("fork").SimpleQueue())
+        self.rounds = max(1, round(CEILING_SECONDS / (time.perf_counter() - started)))
+        self.checks: list[float] = []
+
+    def check(self) -> None:
+        one, two = self._each_takes(1), self._each_takes(2)
+        self.checks.append(2 * one / two)
+
+    def _each_takes(self, processes: int) -> float:
+        context = multiprocessing.get_context("fork")  # this process has the pipeline imported already
+        seconds = context.SimpleQueue()
+        task = (self.pages, self.rounds, seconds)
+        workers = [context.Process(target=_clean_rounds, args=task) for _ in range(processes)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return statistics.mean(seconds.get() for _ in workers)
+
+    def describe(self) -> str:
+        spread = f", {min(self.checks):.2f}-{max(self.checks):.2f}x" if len(self.checks) > 1 else ""
+        return (
+            f"this host's ceiling then: {statistics.median(self.checks):.2f}x (two processes cleaning at once "
+            f"against one, no pool; median of {len(self.checks)} checks between the runs{spread})"
+        )
+
+
+def one_and_two_workers(
+    crawl: Path, out: Path, pages: int, mb: float, trials: int, ceiling: HostCeiling
+) -> tuple[Timing, Timing]:
+    """The fastest 1-worker and 2-worker runs of `trials` each, made alternately (1, 2, 1, 2, ...),
+    each pair after a check of the host's ceiling: this machine's speed drifts, and all runs of one
+    kind made before the other's would see other phases of it (one afternoon's runs made that way
+    gave 1.63x to 2.13x for the same code)."""
     best: dict[int, Timing] = {}
     for _ in range(trials):
+        ceiling.check()
         for workers in (1, 2):
             run = clean_cli(crawl, out.with_name(f"{out.name}-{workers}.jsonl"), workers, pages, mb)
             if workers not in best or run.seconds < best[workers].seconds:
@@ -371,7 +430,8 @@ def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, resu
     for mode, pages in (("text", corpus.text), ("html", corpus.html)):
         crawl = work / f"crawl-{mode}"
         count, mb = write_crawl(crawl, pages, repeats[mode])
-        one, two = one_and_two_workers(crawl, work / mode, count, mb, trials)
+        ceiling = HostCeiling([data for _, data in pages])
+        one, two = one_and_two_workers(crawl, work / mode, count, mb, trials, ceiling)
         size = f"{count} pages, {mb:.1f} MB"
         figure = f"{one.pages_s:.1f} pages/s, {one.mb_s:.2f} MB/s wall; {one.mb_cpu_s:.2f} MB per CPU-second"
         figure += _errors_note(one)
@@ -380,7 +440,7 @@ def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, resu
         bar = _bar(speedup >= BAR_SPEEDUP_2_WORKERS, f">= {BAR_SPEEDUP_2_WORKERS}x")
         figure = (
             f"{two.pages_s:.1f} pages/s, {two.mb_s:.2f} MB/s ({speedup:.2f}x){_errors_note(two)}; "
-            f"workers' CPU per page {_ms_per_page(two)} (1 worker: {_ms_per_page(one)})"
+            f"workers' CPU per page {_ms_per_page(two)} (1 worker: {_ms_per_page(one)}); {ceiling.describe()}"
         )
         results.add(f"{mode}, 2 workers", figure, bar)
         if mode == "text":
@@ -444,7 +504,8 @@ def write_markdown(path: Path, results: Results, corpus: Corpus, args: argparse.
         "noted; wall-clock figures depend on what else the machine runs (see the load average), CPU-second",
         "figures much less; each speed is the fastest of --trials runs. The 2-worker speed-up can only be",
         "judged on an otherwise idle machine whose cores do not slow each other down: when the workers'",
-        "CPU per page grows from the 1-worker run to the 2-worker run, the host shares what the cores run on.",
+        "CPU per page grows from the 1-worker run to the 2-worker run, the host shares what the cores run on;",
+        "the host's ceiling, measured between the runs, is what a perfect pool would get at the time.",
         "",
         "| what | figure | done-when bar |",
         "| --- | --- | --- |",
@@ -460,7 +521,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder")
     parser.add_argument("--repeat", type=int, default=30, help="copies of the dev HTML pages in the HTML crawl")
     parser.add_argument("--text-repeat", type=int, default=400, help="copies of the dev text pages (they are small)")
-    parser.add_argument("--trials", type=int, default=2, help="runs of each speed measurement; the fastest counts")
+    parser.add_argument("--trials", type=int, default=3, help="runs of each speed measurement; the fastest counts")
     parser.add_argument(
         "--rss-mb", type=float, default=BAR_RSS_CRAWL_MB, help="size of the generated crawl for peak RSS"
     )
