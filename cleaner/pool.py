@@ -124,19 +124,20 @@ class _Worker:
         self.since = time.monotonic()
         return self.batches.popleft()
 
-    def current(self) -> tuple[int, float]:
-        """The position in the oldest batch of the document being cleaned, and since when.
+    def current(self) -> tuple[int, int, float]:
+        """Which batch held (0: the oldest) and which document of it the worker is cleaning, and since when.
 
-        Before the worker begins the batch (it builds its Cleaner, or sends the previous answer),
-        the clock runs from when it could begin, and the first document is the one at stake.
+        Before the worker begins the oldest (it builds its Cleaner, or sends the previous answer),
+        the clock runs from when it could begin, and that batch's first document is the one at stake.
         """
         number, position, began = self.progress
-        if int(number) == self.answered:
-            return int(position), began
-        return 0, self.since
+        held = int(number) - self.answered
+        if 0 <= held < len(self.batches):
+            return held, int(position), began
+        return 0, 0, self.since
 
     def deadline(self, timeout: float) -> float:
-        return self.current()[1] + timeout if timeout and self.batches else float("inf")
+        return self.current()[2] + timeout if timeout and self.batches else float("inf")
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -207,13 +208,13 @@ class _Pool:
 
     def _fail(self, worker: _Worker, error: str | None = None) -> None:
         """The worker is replaced. The document it was cleaning gets the error (None: the worker
-        died, its exit code says how); the rest of that batch, and the batches it had not begun,
+        died, its exit code says how); the rest of that batch, and the other batches it held,
         wait for a worker again (their results went with the worker)."""
-        slot, held, (position, _) = self.workers.index(worker), list(worker.batches), worker.current()
+        slot, held, (at, position, _) = self.workers.index(worker), list(worker.batches), worker.current()
         self._replace(slot, kill=True)
-        self.waiting.extendleft(reversed(held[1:]))
+        self.waiting.extendleft(reversed(held[:at] + held[at + 1 :]))
         if held:
-            self._split(held[0], position, error or f"worker process died (exit code {worker.process.exitcode})")
+            self._split(held[at], position, error or f"worker process died (exit code {worker.process.exitcode})")
 
     def _split(self, batch: _Batch, position: int, error: str) -> None:
         """The batch's document at `position` failed: it gets the error, the others are cleaned again."""
