@@ -414,21 +414,37 @@ class HostCeiling:
         )
 
 
-def one_and_two_workers(
-    crawl: Path, out: Path, pages: int, mb: float, trials: int, ceiling: HostCeiling
-) -> tuple[Timing, Timing]:
-    """The fastest 1-worker and 2-worker runs of `trials` each, made alternately (1, 2, 1, 2, ...),
-    each pair after a check of the host's ceiling: this machine's speed drifts, and all runs of one
-    kind made before the other's would see other phases of it (one afternoon's runs made that way
-    gave 1.63x to 2.13x for the same code)."""
-    best: dict[int, Timing] = {}
+@dataclass
+class Scaling:
+    """1- and 2-worker runs made in pairs, one right after the other."""
+
+    one: Timing  # the fastest 1-worker run
+    two: Timing  # the fastest 2-worker run
+    pairs: list[float]  # each pair's speed-up: 1-worker time over 2-worker time
+
+    @property
+    def speedup(self) -> float:
+        """The median pair's speed-up.
+
+        Within a pair the host's speed has drifted little, so its ratio is the pool's; the median
+        leaves out a pair that a phase of the host favoured one way or the other. (The fastest
+        1-worker run against the fastest 2-worker run lets one lucky run decide, and luck comes
+        more often to one busy core than to two.)
+        """
+        return statistics.median(self.pairs)
+
+
+def one_and_two_workers(crawl: Path, out: Path, pages: int, mb: float, trials: int, ceiling: HostCeiling) -> Scaling:
+    """`trials` pairs of a 1-worker and a 2-worker run, each pair after a check of the host's
+    ceiling: this machine's speed drifts, and all runs of one kind made before the other's would
+    see other phases of it (one afternoon's runs made that way gave 1.63x to 2.13x for the same code)."""
+    runs: list[tuple[Timing, Timing]] = []
     for _ in range(trials):
         ceiling.check()
-        for workers in (1, 2):
-            run = clean_cli(crawl, out.with_name(f"{out.name}-{workers}.jsonl"), workers, pages, mb)
-            if workers not in best or run.seconds < best[workers].seconds:
-                best[workers] = run
-    return best[1], best[2]
+        one, two = (clean_cli(crawl, out.with_name(f"{out.name}-{w}.jsonl"), w, pages, mb) for w in (1, 2))
+        runs.append((one, two))
+    fastest = [min((pair[k] for pair in runs), key=lambda run: run.seconds) for k in (0, 1)]
+    return Scaling(*fastest, [one.seconds / two.seconds for one, two in runs])
 
 
 def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, results: Results) -> None:
@@ -437,15 +453,18 @@ def speed(corpus: Corpus, repeats: dict[str, int], trials: int, work: Path, resu
         crawl = work / f"crawl-{mode}"
         count, mb = write_crawl(crawl, pages, repeats[mode])
         ceiling = HostCeiling([data for _, data in pages])
-        one, two = one_and_two_workers(crawl, work / mode, count, mb, trials, ceiling)
+        scaling = one_and_two_workers(crawl, work / mode, count, mb, trials, ceiling)
+        one, two, speedup = scaling.one, scaling.two, scaling.speedup
         size = f"{count} pages, {mb:.1f} MB"
         figure = f"{one.pages_s:.1f} pages/s, {one.mb_s:.2f} MB/s wall; {one.mb_cpu_s:.2f} MB per CPU-second"
         figure += _errors_note(one)
         results.add(f"{mode}, 1 worker ({size})", figure)
-        speedup = one.seconds / two.seconds
         bar = _bar(speedup >= BAR_SPEEDUP_2_WORKERS, f">= {BAR_SPEEDUP_2_WORKERS}x")
+        pairs = ", ".join(f"{ratio:.2f}x" for ratio in scaling.pairs)
         figure = (
-            f"{two.pages_s:.1f} pages/s, {two.mb_s:.2f} MB/s ({speedup:.2f}x){_errors_note(two)}; "
+            f"{two.pages_s:.1f} pages/s, {two.mb_s:.2f} MB/s; speed-up {speedup:.2f}x (median of {len(scaling.pairs)} "
+            f"pairs of runs, one right after the other: {pairs}; fastest against fastest: "
+            f"{one.seconds / two.seconds:.2f}x){_errors_note(two)}; "
             f"workers' CPU per page {_ms_per_page(two)} (1 worker: {_ms_per_page(one)}); {ceiling.describe()}"
         )
         results.add(f"{mode}, 2 workers", figure, bar)
@@ -508,7 +527,8 @@ def write_markdown(path: Path, results: Results, corpus: Corpus, args: argparse.
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {os.cpu_count()} cores, load average {load}.",
         f"Pages: {corpus.origin}. Timings through the `cleaner clean` command (start-up included) unless",
         "noted; wall-clock figures depend on what else the machine runs (see the load average), CPU-second",
-        "figures much less; each speed is the fastest of --trials runs. The 2-worker speed-up can only be",
+        "figures much less; each speed is the fastest of --trials runs, the 2-worker speed-up the median of",
+        "--trials pairs of runs (a 1-worker run, then a 2-worker run). The speed-up can only be",
         "judged on an otherwise idle machine whose cores do not slow each other down: when the workers'",
         "CPU per page grows from the 1-worker run to the 2-worker run, the host shares what the cores run on;",
         "the host's ceiling, measured between the runs, is what a perfect pool would get at the time.",
