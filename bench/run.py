@@ -7,9 +7,10 @@ What it measures, on a crawl built from shared/dev (its pages repeated `--repeat
 start-up does not dominate; synthetic pages when shared/ is absent):
 - the command's start-up (one page), then text mode and HTML mode through the real command, 1 and 2
   workers: pages/s and MB/s of input; per worker, MB per CPU-second of the worker process (the
-  whole command's MB per CPU-second, start-up, listing and writing included, beside it); the 1- and
-  2-worker runs alternate, and before each pair the host's ceiling is checked (HostCeiling: what two
-  cores give two cleaning processes at the moment, against one);
+  whole command's MB per CPU-second, start-up, listing and writing included, beside it); the runs
+  come in pairs (1 worker, then 2), the speed-up is the median pair's (Scaling), and before each
+  pair the host's ceiling is checked (HostCeiling: what two cores give two cleaning processes at the
+  moment, against one);
 - HTML extraction speed against trafilatura alone (`trafilatura.extract(html, include_comments=False)`)
   on the same pages, in this process, one core each, so both sides pay the same for nothing else;
 - peak memory of the whole process tree (command, fork server and workers, sampled) on a
