@@ -33,15 +33,20 @@ from cleaner.evaluate import f1, precision, recall, tp_fp_fn
 from cleaner.text_features import (
     FEATURES,
     LOCAL_FEATURES,
+    _repeated,
     best_region,
     distances_to,
     guess_language,
     local_features,
+    page_codes,
     page_features,
     run_length,
+    scan_page,
     second_stage_features,
+    upper_case_lines,
     window_mean,
 )
+from cleaner.text_tables import char_tables
 
 DATA = Path(__file__).parent / "data" / "text_classifier"
 PAGE_F1_FLOOR = 0.7  # every fixture page, whatever its language, scores at least this (today 0.82-1.0)
@@ -200,6 +205,23 @@ def test_japanese_lines_are_measured_in_characters() -> None:
     stop, chars = FEATURES.index("stopwords"), FEATURES.index("log_chars")
     assert x[1, stop] > 0.2 > x[0, stop]
     assert np.expm1(x[1, chars]) > 2 * len(prose)  # a CJK character weighs like several Latin ones
+
+
+def test_upper_case_lines_match_isupper() -> None:
+    """Only lines with no lower-case letter are asked str.isupper(): the answers must be isupper()'s for every line,
+    title case (ǅ), letters beyond the BMP (𝐀 𝐚), digits only and empty lines included."""
+    texts = ["ABC", "Abc", "", "123", "ÉTÉ 2024", "ǅ", "ǄEMAL", "𝐀", "𝐚", "A𝐚", "ß", "— –", "ΑΘΗΝΑ", "ΑΘΗΝα"]
+    codes, lengths = page_codes(texts)
+    kind = scan_page(codes, lengths)[0]
+    upper = upper_case_lines(texts, kind, char_tables().flags, lengths)
+    assert upper.tolist() == [text.isupper() for text in texts]
+
+
+def test_repeated_lines_share_a_key() -> None:
+    """_repeated's table: keys whose low bits collide (0, 16, 32 in a table of 16 slots) are told apart."""
+    keys = np.array([0, 0, 1, 2**32 - 1, 2**32 - 1, 16, 32, 16], dtype=np.uint32)
+    assert _repeated(keys).tolist() == [True, True, False, True, True, True, False, True]
+    assert _repeated(np.zeros(0, dtype=np.uint32)).tolist() == []
 
 
 def test_window_mean_run_length_and_distance() -> None:
