@@ -361,13 +361,18 @@ def start_up(corpus: Corpus, work: Path, results: Results) -> None:
     results.add("start-up, 1 page, 1 worker", figure)
 
 
-def _clean_rounds(pages: list[bytes], rounds: int, seconds: multiprocessing.Queue) -> None:
+def _clean_seconds(pages: list[bytes], rounds: int) -> float:
+    """Wall seconds to clean the pages `rounds` times over in this process."""
     cleaner = Cleaner()
     started = time.perf_counter()
     for _ in range(rounds):
         for page in pages:
             cleaner.clean(page)
-    seconds.put(time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+def _clean_rounds(pages: list[bytes], rounds: int, seconds: multiprocessing.SimpleQueue) -> None:
+    seconds.put(_clean_seconds(pages, rounds))
 
 
 class HostCeiling:
@@ -376,16 +381,14 @@ class HostCeiling:
     Two processes clean the same pages at once (no pool, no parent, no files), against one alone:
     2 x (one's time) / (each one's time when two run) is the speed-up of a perfect pool. On a
     machine whose two cores are shared with others (hyperthreads of one physical core, or a
-    busy host), it falls well below 2 and drifts: the same code has given 1.55x to 2.03x.
+    busy host), it falls below 2 and drifts: its median over a bench run has ranged from 1.77x to
+    2.17x on this project's 2-core VM.
     """
 
     def __init__(self, pages: list[bytes]):
         self.pages = pages
-        timed = multiprocessing.get_context("fork").SimpleQueue()
-        _clean_rounds(pages, 1, timed)  # the first pass loads what the pipeline loads lazily
-        _clean_rounds(pages, 1, timed)
-        timed.get()
-        self.rounds = max(1, round(CEILING_SECONDS / timed.get()))
+        _clean_seconds(pages, 1)  # the first pass loads what the pipeline loads lazily
+        self.rounds = max(1, round(CEILING_SECONDS / _clean_seconds(pages, 1)))
         self.checks: list[float] = []
 
     def check(self) -> None:

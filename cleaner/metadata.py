@@ -933,7 +933,7 @@ def _repeated_title(doc: Document, first: int, possible_titles: _PossibleTitles)
 
 def _header_filler(text: str) -> bool:
     """Share buttons, bullets, counters and handles: header lines that say nothing."""
-    return text.startswith(("•", "*", "·", "@")) or len(text.split(maxsplit=FILLER_MAX_WORDS)) <= FILLER_MAX_WORDS
+    return text.startswith(("•", "*", "·", "@")) or not _more_words_than(text, FILLER_MAX_WORDS)
 
 
 def _bare_name(text: str) -> str | None:

@@ -135,8 +135,8 @@ def run(config: RunConfig, reporter: Reporter | None = None, clean_all: Engine |
             stats.cleaned += 1
             stats.errors += bool(item.error)
             reporter.document(item)
-    except BaseException as failed:
-        output.abort(failed)
+    except BaseException:
+        output.abort()
         raise
     finally:
         reporter.finish()

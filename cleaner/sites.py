@@ -93,9 +93,11 @@ def _fingerprint_hits(rule_files: list[RuleFile], lines: list[str], normalized: 
     if not patterns.patterns:
         return hits
     # NormalizedLines.haystack holds every line at no cost; else the lines are joined, once.
+    page = None
     haystack = normalized.haystack if isinstance(normalized, NormalizedLines) else None
-    page = "\n".join(normalized) if haystack is None else None
-    if _may_match(patterns, page if haystack is None else haystack):
+    if haystack is None:
+        page = haystack = "\n".join(normalized)
+    if _may_match(patterns, haystack):
         page = "\n".join(normalized) if page is None else page
         for index in patterns.matched(PageLines(normalized, page)):  # normalised lines hold no line break
             hits[owners[index]] += 1

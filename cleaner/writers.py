@@ -253,7 +253,7 @@ class ShardedOutput:
             os.replace(self.partial, self.out)
         self.discard()
 
-    def abort(self, failed: BaseException) -> None:
+    def abort(self) -> None:
         """Leave the shard in progress behind; completed shards stay for the next run to resume from."""
         self._close()
 

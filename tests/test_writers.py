@@ -77,7 +77,7 @@ def test_sharded_output_aborted_leaves_no_output(tmp_path):
     target = tmp_path / "out.jsonl"
     output = ShardedOutput(target, "jsonl", "run", shard_size=10)
     output.write(0, rendered(full_doc(), "jsonl"))
-    output.abort(Boom("interrupted"))
+    output.abort()
     assert not target.exists()
 
 
@@ -187,7 +187,7 @@ def test_sharded_output_resumes_after_its_last_complete_shard(tmp_path):
     for index, name in enumerate(names[:3]):  # shard 0 complete, shard 1 half written
         interrupted.write(index, rendered(full_doc(name), "jsonl"))
     interrupted._stream.flush()  # as if killed after its buffer reached the disk
-    interrupted.abort(Boom("killed"))
+    interrupted.abort()  # killed
     resumed = ShardedOutput(target, "jsonl", "run", shard_size=2)
     assert resumed.resumed and [resumed.is_done(i) for i in range(5)] == [True, True, False, False, False]
     for index, name in enumerate(names[2:], start=2):
